@@ -1,0 +1,218 @@
+"""Run cards and the catalogue of named detectors and sources (geometry/*.toml).
+
+A run card is a TOML file with tables [run], [source], [detector] and one or more
+[[interaction]]. [source] and [detector] either name a catalogue entry (``name = "xenon100"``)
+and override some of its fields, or give every field. Unknown names and fields raise
+ConfigError listing what is allowed.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib
+
+from .detectors import Detector, Material
+from .errors import ConfigError
+from .geometry import SHAPES, Shape
+from .interactions import DipoleNucleusElastic
+from .sources import AtmosphericDipoleSource, Direction, MomentumPowerLawSource
+
+SOURCE_KINDS = {"atmospheric_dipole": AtmosphericDipoleSource,
+                "momentum_power_law": MomentumPowerLawSource}
+PROCESSES = {"dipole_nucleus_elastic": DipoleNucleusElastic}
+SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
+                "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
+RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
+              "chunk_events": 1 << 20, "compression": "lz4", "threads": 2}
+DESCRIPTIVE = {"name", "description", "reference"}
+
+
+def geometry_dirs() -> list[Path]:
+    """Where catalogue files are looked for: $MCGEN_GEOMETRY (os.pathsep-separated), the
+    repository's geometry/ (editable install), then <prefix>/share/mcgen/geometry."""
+    dirs = [Path(p) for p in os.environ.get("MCGEN_GEOMETRY", "").split(os.pathsep) if p]
+    dirs.append(Path(__file__).resolve().parents[1] / "geometry")
+    dirs.append(Path(sys.prefix) / "share" / "mcgen" / "geometry")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _entries(kind: str) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in reversed(geometry_dirs()):  # earlier directories win
+        for p in sorted((d / kind).glob("*.toml")):
+            found[p.stem] = p
+    return found
+
+
+def names() -> dict[str, list[str]]:
+    """Known detectors, sources (catalogue entries and kinds) and processes."""
+    return {"detectors": sorted(_entries("detectors")),
+            "sources": sorted(_entries("sources")),
+            "source kinds": sorted(SOURCE_KINDS),
+            "processes": sorted(PROCESSES)}
+
+
+def read_toml(path: str | os.PathLike) -> dict:
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"file {str(path)!r}: not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"file {str(path)!r}: not valid TOML ({exc})") from None
+
+
+def _lookup(kind: str, name: str) -> dict:
+    entries = _entries(kind)
+    if name not in entries:
+        raise ConfigError(f"{kind[:-1]}.name = {name!r}: unknown; allowed are {sorted(entries)}")
+    return read_toml(entries[name])
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _check_keys(where: str, spec: dict, allowed) -> None:
+    unknown = sorted(set(spec) - set(allowed))
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {unknown}; allowed are {sorted(allowed)}")
+
+
+def _kwargs(where: str, cls, spec: dict) -> dict:
+    params = inspect.signature(cls.__init__).parameters
+    allowed = [p for p in params if p != "self"]
+    _check_keys(where, spec, allowed)
+    required = [p for p, v in params.items() if p != "self" and v.default is inspect._empty
+                and v.kind is not inspect.Parameter.VAR_KEYWORD]
+    missing = [p for p in required if p not in spec]
+    if missing:
+        raise ConfigError(f"{where}: missing field(s) {missing}")
+    return spec
+
+
+# -- sources ------------------------------------------------------------------------------
+def make_source(spec: dict):
+    """A Source from a [source] table (``name`` of a catalogue entry and/or ``kind``)."""
+    spec = dict(spec)
+    if "name" in spec:
+        spec = _merge(_lookup("sources", spec.pop("name")), spec)
+    spec = {k: v for k, v in spec.items() if k not in DESCRIPTIVE}
+    kind = spec.pop("kind", None)
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"source.kind = {kind!r}: allowed are {sorted(SOURCE_KINDS)} "
+                          f"(or source.name, one of {sorted(_entries('sources'))})")
+    if "direction" in spec:
+        spec["direction"] = make_direction(spec["direction"])
+    cls = SOURCE_KINDS[kind]
+    return cls(**_kwargs(f"source ({kind})", cls, spec))
+
+
+def make_direction(value) -> Direction:
+    if value == "isotropic":
+        return Direction.isotropic()
+    if isinstance(value, list):
+        return Direction.fixed(value)
+    raise ConfigError(f"source.direction = {value!r}: allowed are \"isotropic\" or [x, y, z]")
+
+
+# -- detectors ----------------------------------------------------------------------------
+def make_shape(where: str, spec: dict) -> Shape:
+    spec = dict(spec)
+    shape = spec.pop("shape", None)
+    if shape not in SHAPES:
+        raise ConfigError(f"{where}.shape = {shape!r}: allowed are {sorted(SHAPES)}")
+    _check_keys(f"{where} ({shape})", spec, SHAPE_FIELDS[shape] + ["center_mm"])
+    missing = [k for k in SHAPE_FIELDS[shape] if k not in spec]
+    if missing:
+        raise ConfigError(f"{where} ({shape}): missing field(s) {missing}")
+    center = spec.pop("center_mm", [0.0, 0.0, 0.0])
+    if not (isinstance(center, list) and len(center) == 3):
+        raise ConfigError(f"{where}.center_mm = {center!r}: must be [x, y, z] in mm")
+    dims = {k.removesuffix("_mm"): v for k, v in spec.items()}
+    for k, v in dims.items():
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise ConfigError(f"{where}.{k}_mm = {v!r}: must be a number (mm)")
+    return SHAPES[shape](**dims, center=tuple(float(c) for c in center))
+
+
+def make_detector(spec: dict) -> Detector:
+    """A Detector from a [detector] table (``name`` of a catalogue entry plus overrides)."""
+    spec = dict(spec)
+    name = spec.get("name", "custom")
+    if "name" in spec and spec["name"] in _entries("detectors"):
+        spec = _merge(_lookup("detectors", spec["name"]), spec)
+    elif "material" not in spec:
+        _lookup("detectors", name)  # raises: unknown name
+    allowed = {"threshold_keV", "window_keV", "exposure_kg_day", "mass_kg", "live_days",
+               "elements", "material", "fiducial"} | DESCRIPTIVE
+    _check_keys(f"detector {name}", spec, allowed)
+    for key in ("material", "fiducial", "threshold_keV"):
+        if key not in spec:
+            raise ConfigError(f"detector {name}: missing field {key!r}")
+    mat = spec["material"]
+    _check_keys(f"detector {name}.material", mat, ["formula", "density_g_cm3"])
+    if "formula" not in mat:
+        raise ConfigError(f"detector {name}.material: missing field 'formula'")
+    material = Material(mat["formula"], mat.get("density_g_cm3"))
+    fiducial = make_shape(f"detector {name}.fiducial", spec["fiducial"])
+    kw = {k: spec[k] for k in ("threshold_keV", "window_keV", "exposure_kg_day", "mass_kg",
+                               "live_days", "elements") if k in spec}
+    return Detector(name, material, fiducial, reference=spec.get("reference", ""), **kw)
+
+
+# -- interactions -------------------------------------------------------------------------
+def make_interaction(spec: dict):
+    spec = dict(spec)
+    proc = spec.pop("process", None)
+    if proc not in PROCESSES:
+        raise ConfigError(f"interaction.process = {proc!r}: allowed are {sorted(PROCESSES)}")
+    cls = PROCESSES[proc]
+    return cls(**_kwargs(f"interaction ({proc})", cls, spec))
+
+
+# -- run cards ----------------------------------------------------------------------------
+@dataclass
+class RunCard:
+    """A parsed run card: objects to build a Generator, and the run settings."""
+
+    source: object
+    detector: Detector
+    interactions: list
+    run: dict = field(default_factory=dict)
+    text: str = ""
+    path: str = ""
+
+
+def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard:
+    """Read and validate a TOML run card; `overrides` replace fields of [run]."""
+    data = read_toml(path)
+    _check_keys(f"run card {str(path)!r}", data, ["run", "source", "detector", "interaction"])
+    for key in ("source", "detector", "interaction"):
+        if key not in data:
+            raise ConfigError(f"run card {str(path)!r}: missing table [{key}]")
+    run = dict(RUN_FIELDS)
+    _check_keys("run", data.get("run", {}), RUN_FIELDS)
+    run.update(data.get("run", {}))
+    run.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    interactions = data["interaction"]
+    if isinstance(interactions, dict):
+        interactions = [interactions]
+    return RunCard(
+        source=make_source(data["source"]),
+        detector=make_detector(data["detector"]),
+        interactions=[make_interaction(s) for s in interactions],
+        run=run, text=Path(path).read_text(), path=str(path),
+    )

@@ -1,0 +1,163 @@
+"""Shapes and placements: volumes, containment and uniform points.
+
+Coordinates are in mm (hepunits), z points up; a cylinder's axis is along z. A shape is
+placed by the position of its centre. Each shape hands the sampler a kind code and a float64
+parameter array; `sample_point` is the numba kernel that draws a uniform point inside.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit
+
+from .errors import ConfigError
+
+SHAPE_POINT = 0
+SHAPE_BOX = 1
+SHAPE_CYLINDER = 2
+SHAPE_SPHERE = 3
+
+
+@njit(cache=True)
+def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
+    """Uniform point [mm] inside the shape (p[0:3] is the centre)."""
+    cx, cy, cz = p[0], p[1], p[2]
+    if kind == SHAPE_BOX:
+        return (cx + (rng.random() - 0.5) * p[3], cy + (rng.random() - 0.5) * p[4],
+                cz + (rng.random() - 0.5) * p[5])
+    if kind == SHAPE_CYLINDER:
+        r = p[3] * math.sqrt(rng.random())
+        phi = 2.0 * math.pi * rng.random()
+        return cx + r * math.cos(phi), cy + r * math.sin(phi), cz + (rng.random() - 0.5) * p[4]
+    if kind == SHAPE_SPHERE:
+        r = p[3] * rng.random() ** (1.0 / 3.0)
+        c = 2.0 * rng.random() - 1.0
+        sn = math.sqrt(max(0.0, 1.0 - c * c))
+        phi = 2.0 * math.pi * rng.random()
+        return cx + r * sn * math.cos(phi), cy + r * sn * math.sin(phi), cz + r * c
+    return cx, cy, cz
+
+
+@njit(cache=True)
+def _sample_points(kind: int, p: np.ndarray, rng, n: int) -> np.ndarray:
+    out = np.empty((n, 3))
+    for i in range(n):
+        out[i, 0], out[i, 1], out[i, 2] = sample_point(kind, p, rng)
+    return out
+
+
+def _positive(name: str, value: float) -> float:
+    value = float(value)
+    if not (value > 0.0 and math.isfinite(value)):
+        raise ConfigError(f"{name} = {value!r}: must be a positive finite length (mm)")
+    return value
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Base class. `center` [mm] is where the shape sits in the detector frame."""
+
+    center: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0), kw_only=True)
+    kind = SHAPE_POINT
+
+    @property
+    def volume(self) -> float:
+        """Volume [mm^3]."""
+        return 0.0
+
+    def params(self) -> np.ndarray:
+        return np.array(self.center, dtype=np.float64)
+
+    def _local(self, points: np.ndarray) -> np.ndarray:
+        return np.atleast_2d(np.asarray(points, dtype=np.float64)) - np.asarray(self.center)
+
+    def contains(self, points: np.ndarray) -> np.ndarray:
+        """Boolean array: which of the points [mm], shape (n, 3), lie inside."""
+        return np.all(self._local(points) == 0.0, axis=1)
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """n points [mm] uniform inside the shape, shape (n, 3)."""
+        return _sample_points(self.kind, self.params(), rng, int(n))
+
+
+@dataclass(frozen=True)
+class Point(Shape):
+    """A point (zero volume): for a point-like source."""
+
+
+@dataclass(frozen=True)
+class Box(Shape):
+    """Axis-aligned box with full side lengths [mm]."""
+
+    lx: float
+    ly: float
+    lz: float
+    kind = SHAPE_BOX
+
+    def __post_init__(self):
+        for name in ("lx", "ly", "lz"):
+            _positive(f"box.{name}", getattr(self, name))
+
+    @property
+    def volume(self) -> float:
+        return self.lx * self.ly * self.lz
+
+    def params(self) -> np.ndarray:
+        return np.array([*self.center, self.lx, self.ly, self.lz], dtype=np.float64)
+
+    def contains(self, points: np.ndarray) -> np.ndarray:
+        q = np.abs(self._local(points))
+        return (q[:, 0] <= self.lx / 2) & (q[:, 1] <= self.ly / 2) & (q[:, 2] <= self.lz / 2)
+
+
+@dataclass(frozen=True)
+class Cylinder(Shape):
+    """Cylinder with vertical (z) axis: radius and full height [mm]."""
+
+    radius: float
+    height: float
+    kind = SHAPE_CYLINDER
+
+    def __post_init__(self):
+        _positive("cylinder.radius", self.radius)
+        _positive("cylinder.height", self.height)
+
+    @property
+    def volume(self) -> float:
+        return math.pi * self.radius**2 * self.height
+
+    def params(self) -> np.ndarray:
+        return np.array([*self.center, self.radius, self.height], dtype=np.float64)
+
+    def contains(self, points: np.ndarray) -> np.ndarray:
+        q = self._local(points)
+        inside_r = q[:, 0] ** 2 + q[:, 1] ** 2 <= self.radius**2
+        return inside_r & (np.abs(q[:, 2]) <= self.height / 2)
+
+
+@dataclass(frozen=True)
+class Sphere(Shape):
+    """Sphere of given radius [mm]."""
+
+    radius: float
+    kind = SHAPE_SPHERE
+
+    def __post_init__(self):
+        _positive("sphere.radius", self.radius)
+
+    @property
+    def volume(self) -> float:
+        return 4.0 / 3.0 * math.pi * self.radius**3
+
+    def params(self) -> np.ndarray:
+        return np.array([*self.center, self.radius], dtype=np.float64)
+
+    def contains(self, points: np.ndarray) -> np.ndarray:
+        q = self._local(points)
+        return np.sum(q * q, axis=1) <= self.radius**2
+
+
+SHAPES = {"point": Point, "box": Box, "cylinder": Cylinder, "sphere": Sphere}

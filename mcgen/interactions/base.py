@@ -1,0 +1,128 @@
+"""Interaction base class and Channel: one process acting on one kind of target."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from scipy import optimize
+
+from ..detectors import Detector, Target
+from ..physics.kinematics import recoil_range
+from ..sampling import dispatch, quadrature
+from ..sources import Source
+
+
+@dataclass(frozen=True, eq=False)
+class Channel:
+    """One process on one target species, with everything the kernels need.
+
+    params: kernel parameters (layout in mcgen.sampling.dispatch); T_lo, T_hi: accepted
+    recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth.
+    """
+
+    interaction: Interaction
+    target: Target
+    params: np.ndarray
+    pdg_in: int
+    pdg_out: int
+    T_lo: float
+    T_hi: float
+    T_breaks: np.ndarray
+
+    @property
+    def process(self) -> int:
+        return self.interaction.process
+
+    @property
+    def label(self) -> str:
+        return f"{self.interaction.name}:{self.target.name}"
+
+    @property
+    def masses(self) -> tuple[float, float, float]:
+        """(incoming, outgoing, target) masses [MeV]."""
+        return float(self.params[0]), float(self.params[1]), float(self.params[2])
+
+    def dsigma_dT(self, E, T) -> np.ndarray:
+        """Exact dsigma/dT [mm^2/MeV] at energies E [MeV] and recoils T [MeV] (broadcast)."""
+        E, T = np.broadcast_arrays(np.asarray(E, float), np.asarray(T, float))
+        out = dispatch.dsigma_dT_array(self.process, self.params, E.ravel().copy(),
+                                       T.ravel().copy())
+        return out.reshape(E.shape)
+
+    def recoil_range(self, E: float) -> tuple[float, float]:
+        """Kinematically allowed (Tmin, Tmax) [MeV] at projectile energy E [MeV]."""
+        m1, m3, M = self.masses
+        return recoil_range(float(E), m1, m3, M)
+
+    def sigma_visible(self, E) -> np.ndarray:
+        """Cross section [mm^2] for recoils inside [T_lo, T_hi], at energies E [MeV]."""
+        E = np.asarray(E, float)
+        vals = [quadrature.sigma_visible(self.process, self.params, float(e), self.T_lo,
+                                         self.T_hi, self.T_breaks) for e in E.ravel()]
+        return np.array(vals).reshape(E.shape)
+
+    def energy_for_recoil(self, T: float, E_hi: float) -> float | None:
+        """Smallest projectile energy [MeV] with Tmax(E) >= T, or None if above E_hi."""
+        m1, m3, M = self.masses
+        if recoil_range(E_hi, m1, m3, M)[1] < T:
+            return None
+        # the channel opens where sqrt(s) = m3 + M, s = M^2 + m1^2 + 2 M E
+        e_open = max(m1, ((m3 + M) ** 2 - M * M - m1 * m1) / (2.0 * M))
+        e_lo = e_open * (1.0 + 1e-15) + 1e-300
+        f = lambda e: recoil_range(e, m1, m3, M)[1] - T  # noqa: E731
+        if f(e_lo) >= 0:
+            return e_lo
+        return optimize.brentq(f, e_lo, E_hi, xtol=1e-14 * E_hi, rtol=1e-15)
+
+    def energy_breaks(self, E_lo: float, E_hi: float) -> list[float]:
+        """Energies in (E_lo, E_hi) where sigma_visible(E) is not smooth: where Tmax(E)
+        crosses T_lo, T_hi or a T_break."""
+        out = []
+        for T in [self.T_lo, self.T_hi, *self.T_breaks]:
+            if np.isfinite(T) and T >= self.T_lo:
+                e = self.energy_for_recoil(T, E_hi)
+                if e is not None and E_lo < e < E_hi:
+                    out.append(e)
+        return out
+
+    def t_dsigma_bound(self, T_edges: np.ndarray) -> np.ndarray:
+        """Upper bound of T dsigma/dT [mm^2] over each T bin, for every projectile energy."""
+        return self.interaction.t_dsigma_bound(self, T_edges)
+
+
+class Interaction(ABC):
+    """One physical process. Subclasses give a process code, the channels it opens in a
+    detector for a source, and an energy-independent bound of T dsigma/dT used to build the
+    sampler's proposal (acceptance always uses the exact dsigma/dT)."""
+
+    name: ClassVar[str]
+    process: ClassVar[int]
+
+    @abstractmethod
+    def channels(self, source: Source, detector: Detector) -> list[Channel]:
+        """The (process, target) channels in this detector."""
+
+    @abstractmethod
+    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+        """sup over T in each bin [T_edges[k], T_edges[k+1]] and all E of T dsigma/dT [mm^2]."""
+
+    @abstractmethod
+    def describe(self) -> dict:
+        """Parameters for the run metadata."""
+
+
+def sup_piecewise_monotone(f, edges: np.ndarray, breaks) -> np.ndarray:
+    """Per-bin supremum of a function that is monotone between its `breaks`: the largest of
+    its values at the bin edges and at both sides of each break inside the bin."""
+    edges = np.asarray(edges, float)
+    vals = np.maximum(f(edges[:-1]), f(edges[1:]))
+    for b in breaks:
+        inside = (edges[:-1] <= b) & (b <= edges[1:])
+        if np.any(inside):
+            side = max(f(np.array([b * (1 - 1e-12)]))[0], f(np.array([b]))[0],
+                       f(np.array([b * (1 + 1e-12)]))[0])
+            vals = np.where(inside, np.maximum(vals, side), vals)
+    return vals

@@ -1,0 +1,44 @@
+"""The branches of the `events` TTree: name, type, unit, meaning. README.md's table is checked
+against this list by the tests."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Branch(NamedTuple):
+    name: str
+    dtype: type
+    unit: str
+    doc: str
+
+
+BRANCHES: tuple[Branch, ...] = (
+    Branch("event", np.int64, "", "event number in the run (0, 1, ...)"),
+    Branch("process", np.int32, "", "process code (metadata `process_codes`)"),
+    Branch("pdg_in", np.int32, "", "PDG id of the incoming particle"),
+    Branch("pdg_out", np.int32, "", "PDG id of the outgoing projectile-side particle"),
+    Branch("target_pdg", np.int32, "", "PDG id of the struck target (100ZZZAAA0 nucleus, 11 e-)"),
+    Branch("weight", np.float64, "events",
+           "expected real events this event stands for; the sum is the expected count"),
+    Branch("E_in_MeV", np.float64, "MeV", "total energy of the incoming particle"),
+    Branch("dir_in_x", np.float64, "1", "direction of flight of the incoming particle, x"),
+    Branch("dir_in_y", np.float64, "1", "direction of flight of the incoming particle, y"),
+    Branch("dir_in_z", np.float64, "1", "direction of flight of the incoming particle, z (up)"),
+    Branch("vtx_x_mm", np.float64, "mm", "interaction vertex x (detector frame)"),
+    Branch("vtx_y_mm", np.float64, "mm", "interaction vertex y"),
+    Branch("vtx_z_mm", np.float64, "mm", "interaction vertex z (up)"),
+    Branch("T_recoil_keV", np.float64, "keV", "kinetic energy of the recoiling target"),
+    Branch("E_out_MeV", np.float64, "MeV", "total energy of the outgoing particle"),
+    Branch("px_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, x"),
+    Branch("py_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, y"),
+    Branch("pz_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, z"),
+    Branch("px_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, x"),
+    Branch("py_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, y"),
+    Branch("pz_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, z"),
+)
+
+BRANCH_TYPES = {b.name: b.dtype for b in BRANCHES}
+BRANCH_UNITS = {b.name: b.unit for b in BRANCHES}

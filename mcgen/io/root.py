@@ -1,0 +1,74 @@
+"""ROOT output through uproot: a TTree `events` written chunk by chunk, plus metadata.
+
+The file is written under a temporary name in the target directory and renamed when closed
+without error; on error the temporary file is removed, so no half file ever carries the
+final name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import uproot
+
+from ..errors import ConfigError
+from .branches import BRANCH_TYPES, BRANCH_UNITS
+
+COMPRESSIONS = {
+    "zstd": lambda: uproot.ZSTD(1),
+    "lz4": lambda: uproot.LZ4(1),
+    "zlib": lambda: uproot.ZLIB(1),
+    "none": lambda: None,
+}
+
+
+class RootWriter:
+    """Context manager: ``with RootWriter(path) as w: w.extend(events); w.metadata(...)``.
+
+    Objects written besides the tree: `metadata` (TObjString, JSON: seed, version, expected
+    count, process codes, branch units, source/detector/interaction parameters) and `run_card`
+    (TObjString, the TOML run card, if given).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, compression: str = "zstd"):
+        if compression not in COMPRESSIONS:
+            raise ConfigError(
+                f"run.compression = {compression!r}: allowed are {sorted(COMPRESSIONS)}"
+            )
+        self.path = Path(path)
+        if self.path.suffix != ".root":
+            raise ConfigError(f"run.output = {str(path)!r}: must end in .root")
+        if not self.path.parent.exists():
+            raise ConfigError(
+                f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} does not exist"
+            )
+        self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
+        self.compression = compression
+        self._file = None
+        self._tree = None
+
+    def __enter__(self) -> RootWriter:
+        self._file = uproot.recreate(self.tmp, compression=COMPRESSIONS[self.compression]())
+        self._tree = self._file.mktree("events", dict(BRANCH_TYPES), title="mcgen events")
+        return self
+
+    def extend(self, events: dict) -> None:
+        """Append one chunk (dict branch name -> array, all branches of BRANCHES)."""
+        self._tree.extend(events)
+
+    def metadata(self, meta: dict, run_card: str | None = None) -> None:
+        meta = dict(meta, branch_units=BRANCH_UNITS)
+        self._file["metadata"] = json.dumps(meta, indent=1, default=str)
+        if run_card is not None:
+            self._file["run_card"] = run_card
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._file.close()
+        finally:
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+            else:
+                self.tmp.unlink(missing_ok=True)

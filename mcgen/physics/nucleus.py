@@ -1,0 +1,30 @@
+"""Cross sections on nuclei, natural units: dsigma/dT in MeV^-3 (multiply by (hbar c)^2)."""
+
+from __future__ import annotations
+
+from numba import njit
+
+from .form_factors import ff2
+
+
+@njit(cache=True)
+def dipole_elastic_dsigma_dT(
+    E: float, T: float, m: float, mu: float, Z: float, A: float, M: float, ff_kind: int,
+    m_e: float, alpha: float,
+) -> float:
+    """Elastic scattering of a neutral Dirac fermion (mass m, magnetic moment mu [MeV^-1]) on a
+    spin-1/2 nucleus (charge Z, mass M), paper 000 Eq. (4):
+
+        T dsigma/dT = alpha Z^2 mu^2 F^2(q^2) [1 - T/(2M) (2 E M - m^2) / (E^2 - m^2)],
+
+    q^2 = 2 M T, F^2 from Eq. (5) (or 1). Returns dsigma/dT [MeV^-3]; zero outside
+    0 < T <= Tmax(E) (Eq. 1). For m -> 0 this is alpha Z^2 mu^2 F^2 (1/T - 1/E), the standard
+    neutrino magnetic-moment formula (Vogel & Engel, PRD 39 (1989) 3378) with mu in natural units.
+    """
+    if T <= 0.0 or E <= m:
+        return 0.0
+    p2 = E * E - m * m
+    bracket = 1.0 - T / (2.0 * M) * (2.0 * E * M - m * m) / p2
+    if bracket <= 0.0:
+        return 0.0
+    return alpha * Z * Z * mu * mu * ff2(ff_kind, 2.0 * M * T, Z, A, m_e) * bracket / T

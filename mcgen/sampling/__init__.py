@@ -1,0 +1,1 @@
+"""Random streams, proposal tables and the numba event kernels."""

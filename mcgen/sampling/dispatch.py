@@ -1,0 +1,60 @@
+"""Kind codes -> physics kernels. The one place that maps a process or spectrum code to its
+formula, so that the event kernel stays generic and numba can cache it.
+
+Channel parameter layout (float64 array): p[0] = incoming mass m1, p[1] = outgoing mass m3,
+p[2] = target mass M [MeV], p[3] = hbar-c^2 conversion, p[4:] process-specific.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..physics import spectra
+from ..physics.nucleus import dipole_elastic_dsigma_dT
+
+PROC_DIPOLE_NUCLEUS_ELASTIC = 1
+
+#: Process codes written to the output (branch `process`) and their names.
+PROCESS_NAMES = {PROC_DIPOLE_NUCLEUS_ELASTIC: "dipole_nucleus_elastic"}
+
+N_COMMON = 4  # p[0:4] common to all channels
+
+
+@njit(cache=True)
+def flux(kind: int, p: np.ndarray, E: float) -> float:
+    """Differential flux of spectrum `kind` with parameters p at energy E (internal units)."""
+    if kind == spectra.SPECTRUM_BROKEN_POWER_LAW:
+        return spectra.broken_power_law(E, p)
+    if kind == spectra.SPECTRUM_MOMENTUM_POWER_LAW:
+        return spectra.momentum_power_law(E, p)
+    if kind == spectra.SPECTRUM_TABLE_LINEAR:
+        return spectra.table_linear(E, p)
+    return 0.0
+
+
+@njit(cache=True)
+def flux_array(kind: int, p: np.ndarray, E: np.ndarray) -> np.ndarray:
+    out = np.empty(E.size)
+    for i in range(E.size):
+        out[i] = flux(kind, p, E[i])
+    return out
+
+
+@njit(cache=True)
+def dsigma_dT(proc: int, p: np.ndarray, E: float, T: float) -> float:
+    """dsigma/dT [mm^2 / MeV] of channel (proc, p) at projectile energy E and recoil T."""
+    if proc == PROC_DIPOLE_NUCLEUS_ELASTIC:
+        # p[4:] = Z, A, mu [MeV^-1], ff_kind, m_e, alpha
+        return p[3] * dipole_elastic_dsigma_dT(
+            E, T, p[0], p[6], p[4], p[5], p[2], int(p[7]), p[8], p[9]
+        )
+    return 0.0
+
+
+@njit(cache=True)
+def dsigma_dT_array(proc: int, p: np.ndarray, E: np.ndarray, T: np.ndarray) -> np.ndarray:
+    out = np.empty(E.size)
+    for i in range(E.size):
+        out[i] = dsigma_dT(proc, p, E[i], T[i])
+    return out

@@ -1,0 +1,24 @@
+"""Random streams. Events are generated in fixed blocks of BLOCK_EVENTS; block b always uses
+``np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))``, so event i depends only
+on the seed and the card: not on the chunk size, the number of chunks or of workers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Events per random-stream block (a constant of the algorithm, not a user setting).
+BLOCK_EVENTS = 1 << 15
+
+
+def block_rng(seed: int, block: int) -> np.random.Generator:
+    """The generator for block `block` of a run with seed `seed`."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+
+
+def blocks(n_events: int) -> list[tuple[int, int]]:
+    """(block index, events in it) covering n_events."""
+    full, rest = divmod(int(n_events), BLOCK_EVENTS)
+    out = [(b, BLOCK_EVENTS) for b in range(full)]
+    if rest:
+        out.append((full, rest))
+    return out
