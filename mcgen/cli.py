@@ -53,6 +53,10 @@ def _run(args) -> int:
     return 0
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"mcgen: warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -62,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            warnings.showwarning = _show_warning
             return _run(args)
     except (ConfigError, EnvelopeError) as exc:
         print(f"mcgen: error: {exc}", file=sys.stderr)

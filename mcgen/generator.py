@@ -150,7 +150,7 @@ class Generator:
                 "no events possible: every channel is closed for this source and detector "
                 f"(window starts at {self.detector.T_min / keV:g} keV)")
         weight = self.expected_events / n_events if n_events else 0.0
-        per_chunk = max(1, chunk_events // BLOCK_EVENTS)
+        per_chunk = -(-chunk_events // BLOCK_EVENTS)  # whole blocks, rounded up
         todo = blocks(n_events)
         first = 0
         for start in range(0, len(todo), per_chunk):
@@ -168,8 +168,11 @@ class Generator:
     def sample(self, n_events: int) -> dict[str, np.ndarray]:
         """All n_events in memory, as a dict of branch arrays (same events as `run`)."""
         chunks = list(self.iter_chunks(n_events, max(int(n_events), 1)))
-        return chunks[0] if chunks else self._branches(
-            np.empty((NCOL, 0)), np.empty(0, np.int64), 0, 0.0)
+        if len(chunks) == 1:
+            return chunks[0]
+        if not chunks:
+            return self._branches(np.empty((NCOL, 0)), np.empty(0, np.int64), 0, 0.0)
+        return {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
 
     def metadata(self, n_events: int) -> dict:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from numba import njit
 
 from .form_factors import ff2
+from .kinematics import tmax_elastic
 
 
 @njit(cache=True)
@@ -21,7 +22,7 @@ def dipole_elastic_dsigma_dT(
     0 < T <= Tmax(E) (Eq. 1). For m -> 0 this is alpha Z^2 mu^2 F^2 (1/T - 1/E), the standard
     neutrino magnetic-moment formula (Vogel & Engel, PRD 39 (1989) 3378) with mu in natural units.
     """
-    if T <= 0.0 or E <= m:
+    if T <= 0.0 or E <= m or T > tmax_elastic(E, m, M):
         return 0.0
     p2 = E * E - m * m
     bracket = 1.0 - T / (2.0 * M) * (2.0 * E * M - m * m) / p2

@@ -1,0 +1,126 @@
+"""The `mcgen` command: the default card runs; each kind of bad input gives its clear error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import uproot
+from conftest import DEFAULT_CARD
+
+import mcgen
+from mcgen import catalog
+from mcgen.sampling.plan import ClosedChannelWarning
+from mcgen.cli import main
+
+
+def test_list(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ["xenon100", "cdms_si", "cdms_ge", "cogent", "dama_libra", "dama_nai",
+                 "atmospheric_dipole", "dipole_nucleus_elastic"]:
+        assert name in out
+
+
+def test_default_card_runs_as_a_subprocess(tmp_path):
+    out = tmp_path / "d.root"
+    r = subprocess.run([sys.executable, "-m", "mcgen.cli", "run", str(DEFAULT_CARD), "-n", "5000",
+                        "-o", str(out), "--seed", "9", "-q"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for word in ["expected events", "generated events  : 5000", "events/s", str(out)]:
+        assert word in r.stdout
+    with uproot.open(out) as f:
+        assert f["events"].num_entries == 5000
+
+
+def test_catalogue_detectors_match_paper000_table1():
+    # paper 000 Table 1: threshold (keV), exposure (kg d)
+    table1 = {"dama_nai": (6.7, 109500), "dama_libra": (6.7, 317697), "cogent": (2, 18.48),
+              "cdms_si": (7, 140.2), "cdms_ge": (10, 612), "xenon100": (6.6, 7636.4)}
+    for name, (thr, expo) in table1.items():
+        det = catalog.make_detector({"name": name})
+        assert det.threshold_keV == thr and det.exposure_kg_day == expo
+    assert catalog.make_detector({"name": "xenon100"}).window_keV == (6.0, 30.0)  # Fig. 4
+    assert catalog.make_detector({"name": "cdms_si"}).window_keV == (7.0, 100.0)
+
+
+CARD = """
+[run]
+events = 10
+{run}
+[source]
+name = "atmospheric_dipole"
+{source}
+[detector]
+name = "xenon100"
+{detector}
+[[interaction]]
+process = "{process}"
+mu_muB = {mu}
+"""
+
+
+@pytest.mark.parametrize("edit,message", [
+    ({"detector": 'window_keV = [30, 6]'}, "window_keV = [30, 6]: need 0 <= low < high"),
+    ({"mu": "-1e-5"}, "interaction.mu_muB = -1e-05: must be a moment > 0"),
+    ({"process": "magic"}, "interaction.process = 'magic': allowed are ['dipole_nucleus_elastic']"),
+    ({"source": "mass_MeV = -3"}, "source.mass_MeV = -3: must be a mass > 0 MeV"),
+    ({"source": "colour = 1"}, "unknown field(s) ['colour']"),
+    ({"run": "evnts = 5"}, "run: unknown field(s) ['evnts']"),
+    ({"run": "seed = -2"}, "run.seed = -2: must be an integer >= 0"),
+    ({"run": 'output = "x.csv"'}, "must end in .root"),
+    ({"detector": "threshold_keV = 50"}, "threshold_keV = 50.0 is not below the window"),
+    ({"detector": 'elements = ["Na"]'}, "elements = ['Na']: allowed are elements of 'Xe'"),
+])
+def test_bad_card_values(tmp_path, capsys, edit, message):
+    fields = {"run": "", "source": "", "detector": "", "process": "dipole_nucleus_elastic",
+              "mu": "1e-5"} | edit
+    card = tmp_path / "card.toml"
+    card.write_text(CARD.format(**fields))
+    out = tmp_path / "never.root"
+    assert main(["run", str(card), "-o", str(out), "-q"]) == 2 if "output" not in fields["run"] \
+        else main(["run", str(card), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mcgen: error: ") and message in err and err.count("\n") == 1
+    assert not out.exists() and not list(tmp_path.glob("*.root")) + list(tmp_path.glob(".*"))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["run", "no_such_card.toml"], "file 'no_such_card.toml': not found"),
+    (["run", str(DEFAULT_CARD), "-n", "-5"], "run.events = -5: must be a whole number >= 0"),
+    (["run", str(DEFAULT_CARD), "--threads", "8"], "run.threads = 8: allowed are 1 and 2"),
+])
+def test_bad_command_line(capsys, tmp_path, args, message):
+    assert main(args + ["-o", str(tmp_path / "x.root")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.root").exists()
+
+
+def test_unknown_names(tmp_path, capsys):
+    card = tmp_path / "c.toml"
+    card.write_text(CARD.format(run="", source="", detector="", process="dipole_nucleus_elastic",
+                                mu="1e-5").replace('"xenon100"', '"xenon1t"'))
+    assert main(["run", str(card), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "detector.name = 'xenon1t': unknown; allowed are ['cdms_ge'" in err
+    card.write_text("[run]\nevents = [")
+    assert main(["run", str(card)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+def test_closed_channel_is_an_error_not_nan(tmp_path, capsys):
+    # a 10 MeV dipole below 11 MeV cannot make a 30 keV Xe recoil: warning + clear error
+    card = tmp_path / "c.toml"
+    card.write_text(CARD.format(run="", source="E_max_MeV = 11.0", detector="",
+                                process="dipole_nucleus_elastic", mu="1e-5"))
+    assert main(["run", str(card), "-o", str(tmp_path / "c.root"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "no events possible" in err
+    assert "mcgen: warning: channel dipole_nucleus_elastic:Xe131 is closed" in err
+    gen = mcgen.Generator(catalog.make_source({"name": "atmospheric_dipole", "E_max_MeV": 11.0}),
+                          catalog.make_detector({"name": "xenon100"}),
+                          mcgen.DipoleNucleusElastic(1e-5))
+    with pytest.warns(ClosedChannelWarning, match="contributes no events"):
+        assert gen.expected_events == 0.0
+    assert not (tmp_path / "c.root").exists()

@@ -1,0 +1,83 @@
+"""ROOT output: branches as documented, metadata, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+import uproot
+from conftest import ROOT
+
+import mcgen
+from mcgen.io import BRANCHES
+from mcgen.io.root import RootWriter
+
+
+def _readme_branches():
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"^\| `(\w+)` \| (\w+) \| ([^|]+) \|", text, flags=re.M)
+
+
+def test_readme_documents_every_branch():
+    rows = _readme_branches()
+    assert [r[0] for r in rows] == [b.name for b in BRANCHES]
+    for (name, dtype, unit), b in zip(rows, BRANCHES):
+        assert dtype == np.dtype(b.dtype).name, name
+        assert unit.strip() == (b.unit or "-"), name
+
+
+@pytest.fixture(scope="module")
+def written(xenon_generator, tmp_path_factory):
+    path = tmp_path_factory.mktemp("io") / "ev.root"
+    summary = xenon_generator.run(50_000, path, run_card="# card text\n", progress=False,
+                                  compression="zstd")
+    return path, summary
+
+
+def test_file_reads_back_with_documented_branches(written, xenon_generator):
+    path, summary = written
+    with uproot.open(path) as f:
+        tree = f["events"]
+        assert tree.num_entries == 50_000
+        assert list(tree.keys()) == [b.name for b in BRANCHES]
+        arrays = tree.arrays(library="np")
+        for b in BRANCHES:
+            assert arrays[b.name].dtype == np.dtype(b.dtype)
+        meta = json.loads(str(f["metadata"]))
+        assert str(f["run_card"]) == "# card text\n"
+    assert arrays["weight"].sum() == pytest.approx(xenon_generator.expected_events, rel=1e-12)
+    same = xenon_generator.sample(50_000)
+    assert np.array_equal(arrays["T_recoil_keV"], same["T_recoil_keV"])
+    assert meta["seed"] == 3 and meta["mcgen_version"] == mcgen.__version__
+    assert meta["expected_events"] == pytest.approx(summary.expected_events)
+    assert meta["process_codes"] == {"1": "dipole_nucleus_elastic"}
+    assert meta["branch_units"]["T_recoil_keV"] == "keV"
+    assert sum(meta["expected_events_by_channel"].values()) == pytest.approx(
+        meta["expected_events"])
+    assert not list(path.parent.glob(".*part*"))
+
+
+def test_failed_run_leaves_no_file(xenon_generator, tmp_path, monkeypatch):
+    path = tmp_path / "fail.root"
+
+    def boom(self, events):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(RootWriter, "extend", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        xenon_generator.run(1000, path, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out,match", [("x.txt", "must end in .root"),
+                                       ("nodir/x.root", "does not exist")])
+def test_bad_output_name(xenon_generator, tmp_path, out, match):
+    with pytest.raises(mcgen.ConfigError, match=match):
+        xenon_generator.run(10, tmp_path / out, progress=False)
+
+
+def test_bad_compression(xenon_generator, tmp_path):
+    with pytest.raises(mcgen.ConfigError, match=r"run.compression = 'gzip': allowed are"):
+        xenon_generator.run(10, tmp_path / "x.root", compression="gzip", progress=False)
