@@ -11,8 +11,8 @@ from conftest import DEFAULT_CARD
 
 import mcgen
 from mcgen import catalog
-from mcgen.sampling.plan import ClosedChannelWarning
 from mcgen.cli import main
+from mcgen.sampling.plan import ClosedChannelWarning
 
 
 def test_list(capsys):

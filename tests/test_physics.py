@@ -85,7 +85,8 @@ def test_dsigma_dT_against_reference(dipole_source, xenon_detector):
 
 def test_fig2_scale_xe131():
     # Paper 000 Fig. 2: T dsigma/dT of Xe131 at 100 MeV, low T, mu = 1e-6 mu_B is about
-    # alpha Z^2 mu^2 = pi alpha^2 Z^2 (1e-6)^2 / m_e^2 (hbar c)^2 ~ 7.3e-34 cm^2 (axis: 200-800e-36).
+    # alpha Z^2 mu^2 = pi alpha^2 Z^2 (1e-6)^2 / m_e^2 (hbar c)^2 ~ 7.3e-34 cm^2
+    # (the figure's axis spans 200-800e-36 cm^2).
     closed = math.pi * ALPHA**2 * 54**2 * 1e-12 / 0.51099895**2 * (197.3269804e-13) ** 2
     src = mcgen.AtmosphericDipoleSource(10.0)
     det = mcgen.Detector("xe", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=0.01,

@@ -96,7 +96,8 @@ class Material:
             for iso in isotopes:
                 mass = iso.mass * AMU - el.number * M_ELECTRON
                 per_kg = units_per_kg * count * iso.abundance / total
-                out.append(Target(f"{el.symbol}{iso.isotope}", el.number, iso.isotope, mass, per_kg))
+                name = f"{el.symbol}{iso.isotope}"
+                out.append(Target(name, el.number, iso.isotope, mass, per_kg))
         return out
 
     @property

@@ -14,7 +14,8 @@ def dipole_elastic_dsigma_dT(
     m_e: float, alpha: float,
 ) -> float:
     """Elastic scattering of a neutral Dirac fermion (mass m, magnetic moment mu [MeV^-1]) on a
-    spin-1/2 nucleus (charge Z, mass M), paper 000 Eq. (4):
+    nucleus (charge Z, mass M), paper 000 Eq. (4) (derived there for a spin-1/2 target and
+    applied, as in the paper, to every isotope):
 
         T dsigma/dT = alpha Z^2 mu^2 F^2(q^2) [1 - T/(2M) (2 E M - m^2) / (E^2 - m^2)],
 
@@ -22,7 +23,8 @@ def dipole_elastic_dsigma_dT(
     0 < T <= Tmax(E) (Eq. 1). For m -> 0 this is alpha Z^2 mu^2 F^2 (1/T - 1/E), the standard
     neutrino magnetic-moment formula (Vogel & Engel, PRD 39 (1989) 3378) with mu in natural units.
     """
-    if T <= 0.0 or E <= m or T > tmax_elastic(E, m, M):
+    # (a 1e-10 relative tolerance on Tmax absorbs rounding between the two Tmax formulas)
+    if T <= 0.0 or E <= m or T > tmax_elastic(E, m, M) * (1.0 + 1e-10):
         return 0.0
     p2 = E * E - m * m
     bracket = 1.0 - T / (2.0 * M) * (2.0 * E * M - m * m) / p2
