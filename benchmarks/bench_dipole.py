@@ -36,6 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CARD = REPO / "macros" / "atmospheric_dipole_xenon100.toml"
 MB = 1e6  # file sizes and RSS in MB = 10^6 bytes
+from mcgen.generator import CHUNK_EVENTS  # noqa: E402
 
 
 def _maxrss_bytes() -> int:
@@ -163,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="thread settings for the ROOT runs (default: 1 2)")
     p.add_argument("--compression", nargs="+", default=["lz4", "zstd"],
                    help="compressions for the ROOT runs (default: lz4 zstd)")
-    p.add_argument("--chunk-events", type=int, default=1 << 20,
-                   help="Generator.run chunk_events (default: 1048576, the run-card default)")
+    p.add_argument("--chunk-events", type=int, default=CHUNK_EVENTS,
+                   help=f"Generator.run chunk_events (default: {CHUNK_EVENTS}, mcgen's default)")
     p.add_argument("--repeat", type=int, default=1,
                    help="subprocesses per configuration; the median is shown (default: 1)")
     p.add_argument("--card", default=str(CARD), help=argparse.SUPPRESS)
@@ -233,8 +234,11 @@ def main(argv: list[str] | None = None) -> int:
                  f"{'-':>8} {'-':>8} ")
               + f"{base:>9.0f} {peak:>9.0f} {peak - base:>9.0f}")
     flat = [x for reps in results for x in reps]
-    print(f"\nRSS in MB (10^6 bytes); base = ru_maxrss after import + warm-up run + plan, "
-          f"peak = ru_maxrss at the end of the run (each in its own process).")
+    print("\ngen = Generator.run(N, None) (no output); root = Generator.run(N, file.root). "
+          "time s = RunSummary.seconds;\nCPU s = user + system CPU time of the process during "
+          "the run (all threads). MB = 10^6 bytes.\nbase RSS = ru_maxrss after import + "
+          "warm-up run + plan; peak RSS = ru_maxrss at the end of the run\n(each "
+          "configuration in its own process).")
     print(f"plan (rates + proposal tables): {_median(flat, 't_plan'):.3f} s "
           f"(median over {len(flat)} processes; first plan in a fresh process, including "
           f"loading the numba cache: {_median(flat, 't_plan_first'):.3f} s); "

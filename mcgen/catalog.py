@@ -31,7 +31,7 @@ PROCESSES = {"dipole_nucleus_elastic": DipoleNucleusElastic}
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
-              "chunk_events": 1 << 20, "compression": "lz4", "threads": 2}
+              "chunk_events": 1 << 16, "compression": "lz4", "threads": 2}
 DESCRIPTIVE = {"name", "description", "reference"}
 
 

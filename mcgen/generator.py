@@ -25,6 +25,11 @@ from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
 from .sources import Source
 
 
+#: Default events per chunk: small enough to stay in cache-friendly memory (a chunk is ~170 B
+#: per event in flight), large enough that per-chunk overheads vanish (benchmarks/README.md).
+CHUNK_EVENTS = 1 << 16
+
+
 class EnvelopeError(RuntimeError):
     """The proposal did not bound the exact density: sampling would not be exact."""
 
@@ -139,7 +144,7 @@ class Generator:
         ev["T_recoil_keV"] = out[7] / keV
         return ev
 
-    def iter_chunks(self, n_events: int, chunk_events: int = 1 << 20
+    def iter_chunks(self, n_events: int, chunk_events: int = CHUNK_EVENTS
                     ) -> Iterator[dict[str, np.ndarray]]:
         """Yield the n_events in chunks (dicts of branch arrays) of about chunk_events.
         Chunks are whole blocks of BLOCK_EVENTS; the events do not depend on chunk_events."""
@@ -163,6 +168,7 @@ class Generator:
                 self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
                 k += nb
             yield self._branches(out, chan, first, weight)
+            del out, chan  # let the chunk go before the next is allocated
             first += n
 
     def sample(self, n_events: int) -> dict[str, np.ndarray]:
@@ -192,7 +198,7 @@ class Generator:
             "interactions": [it.describe() for it in self.interactions],
         }
 
-    def run(self, n_events: int, output: str | Path | None, *, chunk_events: int = 1 << 20,
+    def run(self, n_events: int, output: str | Path | None, *, chunk_events: int = CHUNK_EVENTS,
             compression: str = "lz4", run_card: str | None = None, progress: bool = True,
             threads: int = 2) -> RunSummary:
         """Generate n_events and stream them to a ROOT file (or nowhere if output is None).
@@ -214,11 +220,13 @@ class Generator:
         if output is None:
             for ev in chunks:
                 bar.update(ev["event"].size)
+                del ev
         else:
             with RootWriter(output, compression=compression) as w:
                 for ev in chunks:
                     w.extend(ev)
                     bar.update(ev["event"].size)
+                    del ev  # flat memory: at most the chunk being written and the next
                 w.metadata(self.metadata(n_events), run_card)
         bar.close()
         mc, err = self.acceptance_estimate()
@@ -245,6 +253,7 @@ def _prefetch(it: Iterator) -> Iterator:
                 return
             nxt = pool.submit(next, it, None)
             yield item
+            del item
 
 
 def _check_count(field: str, value, allow_zero: bool = False) -> int:
