@@ -13,17 +13,30 @@ import numpy as np
 from tqdm import tqdm
 
 from ._version import __version__
-from .constants import keV
+from .constants import day, keV, mm, ns
 from .detectors import Detector
 from .errors import ConfigError
 from .interactions import Interaction
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
-from .sampling.kernels import NCOL, sample_events
+from .sampling.kernels import COLUMNS, NCOL, sample_events
 from .sampling.plan import Plan, build_plan
 from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
 from .sources import Source
+from .sources.base import TIME_NONE, TIME_UNIFORM
 
+#: Kernel output rows -> (branch, unit it is written in); mm = MeV = 1 internally.
+_BRANCH_OF_ROW = {
+    "E_in": ("E_in_MeV", 1.0), "ux": ("dir_in_x", 1.0), "uy": ("dir_in_y", 1.0),
+    "uz": ("dir_in_z", 1.0), "x": ("vtx_x_mm", mm), "y": ("vtx_y_mm", mm), "z": ("vtx_z_mm", mm),
+    "T": ("T_recoil_keV", keV), "E_out": ("E_out_MeV", 1.0), "px_out": ("px_out_MeV", 1.0),
+    "py_out": ("py_out_MeV", 1.0), "pz_out": ("pz_out_MeV", 1.0),
+    "px_rec": ("px_recoil_MeV", 1.0), "py_rec": ("py_recoil_MeV", 1.0),
+    "pz_rec": ("pz_recoil_MeV", 1.0), "t": ("t_emit_ns", ns), "sx": ("src_x_mm", mm),
+    "sy": ("src_y_mm", mm), "sz": ("src_z_mm", mm), "L": ("baseline_mm", mm),
+    "rx": ("vtx_reco_x_mm", mm), "ry": ("vtx_reco_y_mm", mm), "rz": ("vtx_reco_z_mm", mm),
+}
+KERNEL_BRANCHES = [_BRANCH_OF_ROW[c] for c in COLUMNS]
 
 #: Default events per chunk: small enough to stay in cache-friendly memory (a chunk is ~170 B
 #: per event in flight), large enough that per-chunk overheads vanish (benchmarks/README.md).
@@ -87,7 +100,6 @@ class Generator:
                 f"{[it.name for it in self.interactions]}"
             )
         self._plan: Plan | None = None
-        self._shape_params = detector.fiducial.params()
         self._dir_params = source.direction.params()
         self._trials = 0
         self._accepted = 0
@@ -96,8 +108,18 @@ class Generator:
     def plan(self) -> Plan:
         """Rates and proposal tables, computed once."""
         if self._plan is None:
-            self._plan = build_plan(self.source, self.detector, self.channels)
+            self._plan = build_plan(self.source, self.detector, self.channels,
+                                    [self._time_model(ch.component) for ch in self.channels])
         return self._plan
+
+    def _time_model(self, component) -> tuple[int, np.ndarray]:
+        """The component's own time structure; for a far source without one, uniform over the
+        detector's live time when it is known (else NaN times)."""
+        if component.time.kind != TIME_NONE or self.source.is_near:
+            return component.time.kind, component.time.array()
+        if self.detector.live_days is not None:
+            return TIME_UNIFORM, np.array([0.0, self.detector.live_days * day])
+        return TIME_NONE, np.zeros(1)
 
     @property
     def expected_events(self) -> float:
@@ -111,12 +133,14 @@ class Generator:
     def _fill_block(self, b: int, out: np.ndarray, chan: np.ndarray) -> None:
         """Draw block b into out (NCOL x n view) and chan (n)."""
         p = self.plan
+        g = p.geometry
         trials, bad = sample_events(
             block_rng(self.seed, b), chan.size, p.cell_cdf, p.cell_E_lo, p.cell_E_hi, p.cell_H,
-            p.cell_chan, self.source.spectrum_kind, self.source.spectrum_params, p.chan_proc,
-            p.chan_p, p.chan_T_lo, p.chan_T_hi, p.t_ln, p.t_h, p.t_G, p.t_n,
-            self.detector.fiducial.kind, self._shape_params,
-            self.source.direction.kind, self._dir_params, out, chan)
+            p.cell_chan, p.chan_spec_kind, p.chan_spec_p, p.chan_proc, p.chan_p, p.chan_T_lo,
+            p.chan_T_hi, p.chan_time_kind, p.chan_time_p, p.chan_osc, p.t_ln, p.t_h, p.t_G,
+            p.t_n, g.fid_kind, g.fid_p, g.src_kind, g.src_p, g.L_min,
+            self.source.direction.kind, self._dir_params, g.distance, p.osc,
+            self.detector.vertex_resolution_mm * mm, out, chan)
         if bad:
             raise EnvelopeError(
                 f"{bad} proposals exceeded the envelope in block {b}: the sampler's bound "
@@ -128,6 +152,8 @@ class Generator:
         chans = self.channels
         lut = {
             "process": np.array([c.process for c in chans], np.int32),
+            "component": np.array([self.source.components.index(c.component) for c in chans],
+                                  np.int32),
             "pdg_in": np.array([c.pdg_in for c in chans], np.int32),
             "pdg_out": np.array([c.pdg_out for c in chans], np.int32),
             "target_pdg": np.array([c.target.pdg for c in chans], np.int32),
@@ -136,12 +162,8 @@ class Generator:
         ev = {"event": np.arange(first, first + n, dtype=np.int64)}
         ev.update({k: v[chan] for k, v in lut.items()})
         ev["weight"] = np.full(n, weight)
-        names = ("E_in_MeV", "dir_in_x", "dir_in_y", "dir_in_z", "vtx_x_mm", "vtx_y_mm",
-                 "vtx_z_mm", "T_recoil_keV", "E_out_MeV", "px_out_MeV", "py_out_MeV",
-                 "pz_out_MeV", "px_recoil_MeV", "py_recoil_MeV", "pz_recoil_MeV")
-        for row, name in enumerate(names):
-            ev[name] = out[row]
-        ev["T_recoil_keV"] = out[7] / keV
+        for row, (name, unit) in enumerate(KERNEL_BRANCHES):
+            ev[name] = out[row] if unit == 1.0 else out[row] / unit
         return ev
 
     def iter_chunks(self, n_events: int, chunk_events: int = CHUNK_EVENTS
@@ -190,6 +212,7 @@ class Generator:
             "expected_events_by_channel": self.expected_by_channel(),
             "exposure_kg_day": self.detector.exposure_kg_day,
             "process_codes": {str(k): v for k, v in PROCESS_NAMES.items()},
+            "components": [c.label for c in self.source.components],
             "source": self.source.describe(),
             "detector": {"name": self.detector.name, "material": self.detector.material.formula,
                          "T_min_keV": self.detector.T_min / keV,

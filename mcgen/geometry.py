@@ -161,3 +161,62 @@ class Sphere(Shape):
 
 
 SHAPES = {"point": Point, "box": Box, "cylinder": Cylinder, "sphere": Sphere}
+
+
+def _gl(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    return 0.5 * (b - a) * x + 0.5 * (a + b), 0.5 * (b - a) * w
+
+
+def quadrature(shape: Shape, n: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature nodes [mm] (k, 3) and weights [mm^3] summing to the volume (a point: one
+    node of weight 1). Gauss-Legendre in each coordinate (cylinder: r, z; sphere: r, cos
+    theta) and equal weights in azimuth (exact for trigonometric polynomials)."""
+    c = np.asarray(shape.center, float)
+    if isinstance(shape, Box):
+        xs = [_gl(n, -L / 2, L / 2) for L in (shape.lx, shape.ly, shape.lz)]
+        X, Y, Z = np.meshgrid(xs[0][0], xs[1][0], xs[2][0], indexing="ij")
+        W = np.einsum("i,j,k->ijk", xs[0][1], xs[1][1], xs[2][1])
+        pts = np.stack([X.ravel(), Y.ravel(), Z.ravel()], 1)
+        return pts + c, W.ravel()
+    nphi = 2 * n
+    phi = (np.arange(nphi) + 0.5) * 2 * np.pi / nphi
+    if isinstance(shape, Cylinder):
+        r, wr = _gl(n, 0.0, shape.radius)
+        z, wz = _gl(n, -shape.height / 2, shape.height / 2)
+        R, P, Z = np.meshgrid(r, phi, z, indexing="ij")
+        W = np.einsum("i,j,k->ijk", wr * r, np.full(nphi, 2 * np.pi / nphi), wz)
+        pts = np.stack([(R * np.cos(P)).ravel(), (R * np.sin(P)).ravel(), Z.ravel()], 1)
+        return pts + c, W.ravel()
+    if isinstance(shape, Sphere):
+        r, wr = _gl(n, 0.0, shape.radius)
+        ct, wc = _gl(n, -1.0, 1.0)
+        R, C, P = np.meshgrid(r, ct, phi, indexing="ij")
+        W = np.einsum("i,j,k->ijk", wr * r * r, wc, np.full(nphi, 2 * np.pi / nphi))
+        S = np.sqrt(1 - C * C)
+        pts = np.stack([(R * S * np.cos(P)).ravel(), (R * S * np.sin(P)).ravel(),
+                        (R * C).ravel()], 1)
+        return pts + c, W.ravel()
+    return c[None, :], np.ones(1)
+
+
+def enclosing_cylinder(shape: Shape) -> tuple[float, float, float, float, float]:
+    """(cx, cy, cz, radius, height) [mm] of a vertical cylinder containing the shape."""
+    cx, cy, cz = shape.center
+    if isinstance(shape, Box):
+        return cx, cy, cz, 0.5 * math.hypot(shape.lx, shape.ly), shape.lz
+    if isinstance(shape, Cylinder):
+        return cx, cy, cz, shape.radius, shape.height
+    if isinstance(shape, Sphere):
+        return cx, cy, cz, shape.radius, 2 * shape.radius
+    return cx, cy, cz, 0.0, 0.0
+
+
+def min_distance_bound(a: Shape, b: Shape) -> float:
+    """A lower bound [mm] on the distance between any point of a and any point of b: the gap
+    between their enclosing vertical cylinders (exact for vertical cylinders and points)."""
+    ax, ay, az, ar, ah = enclosing_cylinder(a)
+    bx, by, bz, br, bh = enclosing_cylinder(b)
+    gap_r = max(0.0, math.hypot(ax - bx, ay - by) - ar - br)
+    gap_z = max(0.0, abs(az - bz) - 0.5 * (ah + bh))
+    return math.hypot(gap_r, gap_z)

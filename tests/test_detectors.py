@@ -54,7 +54,6 @@ def test_window_and_threshold():
     ({"threshold_keV": 40, "window_keV": [6, 30]}, "not below the window"),
     ({"window_keV": [30, 6]}, r"window_keV = \[30, 6\]"),
     ({"window_keV": [1, 2, 3]}, "window_keV"),
-    ({"exposure_kg_day": None}, "no exposure"),
     ({"exposure_kg_day": -5}, "exposure_kg_day = -5"),
     ({"elements": ["Ar"]}, r"elements = \['Ar'\]: allowed are elements of 'Xe'"),
 ])
@@ -62,6 +61,13 @@ def test_detector_bad_input(kw, match):
     args = dict(threshold_keV=6.0, exposure_kg_day=1.0) | kw
     with pytest.raises(mcgen.ConfigError, match=match):
         mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), **args)
+
+
+def test_far_source_needs_exposure(dipole_source):
+    det = mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=6.0)
+    gen = mcgen.Generator(dipole_source, det, mcgen.DipoleNucleusElastic(1e-5))
+    with pytest.raises(mcgen.ConfigError, match="detector d: no exposure"):
+        gen.expected_events
 
 
 @pytest.mark.parametrize("formula", ["Xx", "", "123"])

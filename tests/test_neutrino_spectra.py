@@ -4,7 +4,6 @@ between nodes, published numbers."""
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -15,7 +14,9 @@ from scipy import integrate
 from mcgen.constants import M_MUON, cm2, day, keV, s
 from mcgen.errors import ConfigError
 from mcgen.physics import neutrino_spectra as ns
+from mcgen.physics import spectra as sp
 from mcgen.sampling.plan import energy_grid, flux_bin_max
+from mcgen.sources import Component
 
 README_HM = {  # data README, Huber PRC 84 (2011) 024617 / Mueller PRC 83 (2011) 054615
     "U235": [4.367, -4.577, 2.100, -5.294e-1, 6.186e-2, -2.777e-3],
@@ -230,20 +231,24 @@ def test_cr51_decays():
 # ---------------------------------------------------------------- sampler envelope
 
 
-@pytest.mark.parametrize("kernel,params,nodes", [
-    (ns.reactor_antinu, ns.reactor_params(PWR), ns.reactor_nodes()),
-    (ns.reactor_antinu, ns.reactor_params({"U238": 1.0}, E_lo=0.5), ns.reactor_nodes(0.5)),
-    (ns.michel_nue, ns.michel_params(), ns.michel_nue_nodes()),
-    (ns.michel_numubar, ns.michel_params(), ns.michel_numubar_nodes()),
+@pytest.mark.parametrize("kernel,kind,params,nodes", [
+    (ns.reactor_antinu, sp.SPECTRUM_REACTOR, ns.reactor_params(PWR), ns.reactor_nodes()),
+    (ns.reactor_antinu, sp.SPECTRUM_REACTOR, ns.reactor_params({"U238": 1.0}, E_lo=0.5),
+     ns.reactor_nodes(0.5)),
+    (ns.michel_nue, sp.SPECTRUM_MICHEL_NUE, ns.michel_params(), ns.michel_nue_nodes()),
+    (ns.michel_numubar, sp.SPECTRUM_MICHEL_NUMUBAR, ns.michel_params(),
+     ns.michel_numubar_nodes()),
 ])
-def test_sampler_envelope_bounds_kernel(kernel, params, nodes):
+def test_sampler_envelope_bounds_kernel(kernel, kind, params, nodes):
     # The sampler's per-bin maximum (mcgen.sampling.plan) must bound the kernel everywhere
     # when the kernel's nodes are given: this is what "monotone between nodes" buys.
     def flux(E):
         E = np.asarray(E, dtype=float)
         return np.array([kernel(x, params) for x in E.ravel()]).reshape(E.shape)
 
-    src = SimpleNamespace(E_min=float(nodes[0]), E_max=float(nodes[-1]), nodes=nodes, flux=flux)
+    src = Component("test", 12, 0.0, kind, params, np.asarray(nodes, float))
+    assert np.allclose(src.flux(np.linspace(nodes[0], nodes[-1], 77)),
+                       flux(np.linspace(nodes[0], nodes[-1], 77)), rtol=0, atol=0)
     edges = energy_grid(src, [])
     H = flux_bin_max(src, edges)
     rng = np.random.default_rng(1)

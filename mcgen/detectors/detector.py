@@ -24,9 +24,12 @@ def _check_positive(field: str, value, allowed: str = "a positive number") -> fl
 class Detector:
     """What the particles hit.
 
-    Exposure: give ``exposure_kg_day``, or ``live_days`` with ``mass_kg`` (default: material
-    density times fiducial volume). Recoils are accepted for ``max(threshold, window[0]) <= T <=
-    window[1]`` (keV). ``elements`` restricts the targets to some elements of the material.
+    Exposure (needed for far sources): give ``exposure_kg_day``, or ``live_days`` with
+    ``mass_kg`` (default: material density times fiducial volume); a near source uses the
+    fiducial volume and density instead, and its own run time. Recoils are accepted for
+    ``max(threshold, window[0]) <= T <= window[1]`` (keV). ``elements`` restricts the targets
+    to some elements of the material. ``vertex_resolution_mm``: Gaussian sigma per coordinate
+    of the reconstructed vertex.
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class Detector:
         mass_kg: float | None = None,
         live_days: float | None = None,
         elements: Sequence[str] | None = None,
+        vertex_resolution_mm: float = 0.0,
         reference: str = "",
     ):
         self.name = name
@@ -67,7 +71,17 @@ class Detector:
                 f"detector {name}: threshold_keV = {self.threshold_keV} is not below the "
                 f"window's upper edge {hi} keV"
             )
+        self.live_days = None if live_days is None else _check_positive(
+            f"detector {name}: live_days", live_days)
         self.exposure_kg_day = self._resolve_exposure(exposure_kg_day, mass_kg, live_days)
+        try:
+            ok = float(vertex_resolution_mm) >= 0 and math.isfinite(float(vertex_resolution_mm))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"detector {name}: vertex_resolution_mm = {vertex_resolution_mm!r}:"
+                              " must be a length >= 0 (mm)")
+        self.vertex_resolution_mm = float(vertex_resolution_mm)
         all_elements = material.elements
         if elements is not None:
             unknown = [e for e in elements if e not in all_elements]
@@ -78,7 +92,7 @@ class Detector:
                 )
         self.elements = list(elements) if elements is not None else all_elements
 
-    def _resolve_exposure(self, exposure_kg_day, mass_kg, live_days) -> float:
+    def _resolve_exposure(self, exposure_kg_day, mass_kg, live_days) -> float | None:
         name = self.name
         if exposure_kg_day is not None:
             if mass_kg is not None and live_days is not None:
@@ -87,10 +101,9 @@ class Detector:
                 )
             return _check_positive(f"detector {name}: exposure_kg_day", exposure_kg_day)
         if live_days is None:
-            raise ConfigError(
-                f"detector {name}: no exposure: give exposure_kg_day, or live_days "
-                "(with mass_kg or a material density)"
-            )
+            if mass_kg is not None:
+                raise ConfigError(f"detector {name}: mass_kg = {mass_kg!r} needs live_days")
+            return None  # only a near source can be used (checked when planning)
         days = _check_positive(f"detector {name}: live_days", live_days)
         if mass_kg is None:
             if self.material.density_g_cm3 is None or self.fiducial.volume <= 0:
@@ -102,15 +115,22 @@ class Detector:
         return _check_positive(f"detector {name}: mass_kg", mass_kg) * days
 
     def __repr__(self) -> str:
+        expo = "no" if self.exposure_kg_day is None else f"{self.exposure_kg_day:g} kg d"
         return (
-            f"Detector({self.name!r}, {self.material.formula}, exposure "
-            f"{self.exposure_kg_day:g} kg d, T in [{self.T_min / keV:g}, {self.T_max / keV:g}] keV)"
+            f"Detector({self.name!r}, {self.material.formula}, exposure {expo}, "
+            f"T in [{self.T_min / keV:g}, {self.T_max / keV:g}] keV)"
         )
 
     @property
     def exposure(self) -> float:
         """Exposure in internal units (mass x time)."""
         return self.exposure_kg_day * kg * day
+
+    @property
+    def density(self) -> float | None:
+        """Material density in internal units (mass per volume), or None if not given."""
+        d = self.material.density_g_cm3
+        return None if d is None else d * g / cm**3
 
     @property
     def T_min(self) -> float:

@@ -12,25 +12,30 @@ from scipy import optimize
 from ..detectors import Detector, Target
 from ..physics.kinematics import recoil_range
 from ..sampling import dispatch, quadrature
-from ..sources import Source
+from ..sources import Component, Source
 
 
 @dataclass(frozen=True, eq=False)
 class Channel:
-    """One process on one target species, with everything the kernels need.
+    """One process on one target species for one source component, with everything the
+    kernels need.
 
     params: kernel parameters (layout in mcgen.sampling.dispatch); T_lo, T_hi: accepted
     recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth.
     """
 
     interaction: Interaction
+    component: Component
     target: Target
     params: np.ndarray
-    pdg_in: int
     pdg_out: int
     T_lo: float
     T_hi: float
     T_breaks: np.ndarray
+
+    @property
+    def pdg_in(self) -> int:
+        return self.component.pdg
 
     @property
     def process(self) -> int:
@@ -38,7 +43,7 @@ class Channel:
 
     @property
     def label(self) -> str:
-        return f"{self.interaction.name}:{self.target.name}"
+        return f"{self.interaction.name}:{self.component.label}:{self.target.name}"
 
     @property
     def masses(self) -> tuple[float, float, float]:
@@ -101,9 +106,14 @@ class Interaction(ABC):
     name: ClassVar[str]
     process: ClassVar[int]
 
-    @abstractmethod
     def channels(self, source: Source, detector: Detector) -> list[Channel]:
-        """The (process, target) channels in this detector."""
+        """The (component, target) channels of this process for a source in a detector."""
+        return [ch for comp in source.components for ch in self.component_channels(comp, detector)]
+
+    @abstractmethod
+    def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
+        """The channels (one per target species) for one source component; [] if the process
+        does not apply to that particle."""
 
     @abstractmethod
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from ..detectors import Detector
 from ..errors import ConfigError
 from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
 from ..sampling.dispatch import PROC_DIPOLE_NUCLEUS_ELASTIC
-from ..sources import Source
+from ..sources import Component
 from .base import Channel, Interaction, sup_piecewise_monotone
 
 FORM_FACTORS = {"paper000": FF_PAPER000, "none": FF_NONE}
@@ -41,15 +41,15 @@ class DipoleNucleusElastic(Interaction):
     def __repr__(self) -> str:
         return f"DipoleNucleusElastic(mu_muB={self.mu_muB:g}, form_factor={self.form_factor!r})"
 
-    def channels(self, source: Source, detector: Detector) -> list[Channel]:
+    def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
         ff = FORM_FACTORS[self.form_factor]
-        m = source.mass
+        m = component.mass
         out = []
         for t in detector.nuclei():
             params = np.array([m, m, t.mass, HBARC2, t.Z, t.A, self.mu_muB * MU_BOHR, ff,
                                M_ELECTRON, ALPHA], dtype=np.float64)
             breaks = np.array([q2 / (2 * t.mass) for q2 in ff2_breakpoints_q2(ff, M_ELECTRON)])
-            out.append(Channel(self, t, params, source.pdg, source.pdg,
+            out.append(Channel(self, component, t, params, component.pdg,
                                detector.T_min, detector.T_max, breaks))
         return out
 

@@ -18,6 +18,7 @@ class Branch(NamedTuple):
 BRANCHES: tuple[Branch, ...] = (
     Branch("event", np.int64, "", "event number in the run (0, 1, ...)"),
     Branch("process", np.int32, "", "process code (metadata `process_codes`)"),
+    Branch("component", np.int32, "", "source component (index into metadata `components`)"),
     Branch("pdg_in", np.int32, "", "PDG id of the incoming particle"),
     Branch("pdg_out", np.int32, "", "PDG id of the outgoing projectile-side particle"),
     Branch("target_pdg", np.int32, "", "PDG id of the struck target (100ZZZAAA0 nucleus, 11 e-)"),
@@ -38,6 +39,14 @@ BRANCHES: tuple[Branch, ...] = (
     Branch("px_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, x"),
     Branch("py_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, y"),
     Branch("pz_recoil_MeV", np.float64, "MeV", "momentum of the recoiling target, z"),
+    Branch("t_emit_ns", np.float64, "ns", "emission time (run start = 0); NaN if not defined"),
+    Branch("src_x_mm", np.float64, "mm", "emission point x; NaN for a far source without distance"),
+    Branch("src_y_mm", np.float64, "mm", "emission point y"),
+    Branch("src_z_mm", np.float64, "mm", "emission point z"),
+    Branch("baseline_mm", np.float64, "mm", "emission point to vertex; NaN if not defined"),
+    Branch("vtx_reco_x_mm", np.float64, "mm", "reconstructed vertex x (detector resolution)"),
+    Branch("vtx_reco_y_mm", np.float64, "mm", "reconstructed vertex y"),
+    Branch("vtx_reco_z_mm", np.float64, "mm", "reconstructed vertex z"),
 )
 
 BRANCH_TYPES = {b.name: b.dtype for b in BRANCHES}

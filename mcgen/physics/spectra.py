@@ -12,6 +12,10 @@ from numba import njit
 SPECTRUM_BROKEN_POWER_LAW = 1
 SPECTRUM_MOMENTUM_POWER_LAW = 2
 SPECTRUM_TABLE_LINEAR = 3
+SPECTRUM_LINE = 4
+SPECTRUM_REACTOR = 5  # kernels of mcgen.physics.neutrino_spectra
+SPECTRUM_MICHEL_NUE = 6
+SPECTRUM_MICHEL_NUMUBAR = 7
 
 
 @njit(cache=True)
@@ -49,3 +53,9 @@ def table_linear(E: float, p: np.ndarray) -> float:
         return y[n - 1]
     f = (E - x[j]) / (x[j + 1] - x[j])
     return y[j] + f * (y[j + 1] - y[j])
+
+
+@njit(cache=True)
+def line(E: float, p: np.ndarray) -> float:
+    """p = (intensity, E0): a monoenergetic line; the value is the intensity at E = E0."""
+    return p[0] if E == p[1] else 0.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..physics import spectra
+from ..physics import neutrino_spectra, spectra
 from ..physics.nucleus import dipole_elastic_dsigma_dT
 
 PROC_DIPOLE_NUCLEUS_ELASTIC = 1
@@ -30,6 +30,14 @@ def flux(kind: int, p: np.ndarray, E: float) -> float:
         return spectra.momentum_power_law(E, p)
     if kind == spectra.SPECTRUM_TABLE_LINEAR:
         return spectra.table_linear(E, p)
+    if kind == spectra.SPECTRUM_LINE:
+        return spectra.line(E, p)
+    if kind == spectra.SPECTRUM_REACTOR:
+        return neutrino_spectra.reactor_antinu(E, p)
+    if kind == spectra.SPECTRUM_MICHEL_NUE:
+        return neutrino_spectra.michel_nue(E, p)
+    if kind == spectra.SPECTRUM_MICHEL_NUMUBAR:
+        return neutrino_spectra.michel_numubar(E, p)
     return 0.0
 
 

@@ -1,14 +1,17 @@
-"""The event kernel: exact rejection sampling of (channel, E, T) and the final state.
+"""The event kernel: exact rejection sampling of (channel, E, T, emission point, vertex) and the
+final state.
 
-Proposal: a channel-and-energy cell c is drawn with probability proportional to its weight
-n_c H_c dE_c, E uniform in the cell, then T from g_c(T) = h_cj / T (piecewise log-uniform
-over the channel's T bins j), restricted to the open recoil range [Ta(E), Tb(E)]. The event
-is accepted with probability
+Proposal: a channel-and-energy cell c is drawn with probability proportional to its weight,
+E uniform in the cell (a line: its energy), T from g_c(T) = h_cj / T (piecewise log-uniform over
+the channel's T bins j) restricted to the open recoil range [Ta(E), Tb(E)]; for a near source
+an emission point uniform in the source volume and a vertex uniform in the fiducial volume.
+The event is accepted with probability
 
-    flux(E) [G_c(Tb) - G_c(Ta)] T dsigma/dT(E, T) / (H_c h_cj)   (<= 1 by construction),
+    flux(E) [G_c(Tb) - G_c(Ta)] T dsigma/dT(E, T) / (H_c h_cj) x (L_min / L)^2 x P_osc(E, L)
 
-G_c being the integral of g_c. The accepted (c, E, T) are distributed exactly as
-n_c flux(E) dsigma/dT(E, T) on the visible window. Any acceptance probability above 1 is
+(the last two factors for near sources / oscillating components), <= 1 by construction, G_c
+being the integral of g_c. The accepted events are distributed exactly as
+n_c flux(E) dsigma/dT(E, T) / (4 pi L^2) P_osc(E, L). Any acceptance probability above 1 is
 counted as an envelope violation (the caller raises).
 """
 
@@ -21,13 +24,15 @@ from numba import njit
 
 from ..geometry import sample_point
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
+from ..physics.oscillation import p_ee_3plus1
 from .dispatch import dsigma_dT, flux
 
 #: Rows of the float64 output array filled by `sample_events`.
 COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_out",
-           "pz_out", "px_rec", "py_rec", "pz_rec")
+           "pz_out", "px_rec", "py_rec", "pz_rec", "t", "sx", "sy", "sz", "L", "rx", "ry", "rz")
 NCOL = len(COLUMNS)
 DIRECTION_FIXED = 1  # mirrors mcgen.sources.base (0 = isotropic)
+TIME_UNIFORM, TIME_DECAY_WINDOWS, TIME_PION_PROMPT, TIME_PION_DELAYED = 1, 2, 3, 4
 
 
 @njit(cache=True, nogil=True)
@@ -42,11 +47,37 @@ def _G(ln_e, G, h, nb, lnT):
 
 
 @njit(cache=True, nogil=True)
-def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan, spec_kind, spec_p,
-                  chan_proc, chan_p, chan_T_lo, chan_T_hi, t_ln, t_h, t_G, t_n,
-                  shape_kind, shape_p, dir_kind, dir_p, out, out_chan):
-    """Fill out[:, :n] (rows COLUMNS) and out_chan[:n]; return (trials, violations)."""
+def sample_time(kind, p, rng):
+    """Emission time [ns] for a time model (codes in mcgen.sources.base)."""
+    if kind == TIME_UNIFORM:
+        return p[0] + rng.random() * (p[1] - p[0])
+    if kind == TIME_DECAY_WINDOWS:
+        # p = (tau, n, t_start[n], t_stop[n], cumulative decay fraction[n])
+        tau, n = p[0], int(p[1])
+        u = rng.random()
+        w = 0
+        while w < n - 1 and u > p[2 + 2 * n + w]:
+            w += 1
+        a, b = p[2 + w], p[2 + n + w]
+        # exponential decay truncated to the window [a, b], by inverse CDF
+        return a - tau * math.log(1.0 - rng.random() * (1.0 - math.exp(-(b - a) / tau)))
+    if kind == TIME_PION_PROMPT:
+        return -p[0] * math.log(1.0 - rng.random())
+    if kind == TIME_PION_DELAYED:
+        return -p[0] * math.log(1.0 - rng.random()) - p[1] * math.log(1.0 - rng.random())
+    return math.nan
+
+
+@njit(cache=True, nogil=True)
+def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
+                  chan_spec_kind, chan_spec_p, chan_proc, chan_p, chan_T_lo, chan_T_hi,
+                  chan_time_kind, chan_time_p, chan_osc, t_ln, t_h, t_G, t_n,
+                  fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance, osc,
+                  vtx_sigma, out, out_chan):
+    """Fill out[:, :n] (rows COLUMNS) and out_chan[:n]; return (trials, violations).
+    src_kind < 0 means a far source (direction model dir_kind/dir_p, baseline `distance`)."""
     total = cdf[cdf.size - 1]
+    near = src_kind >= 0
     trials = 0
     violations = 0
     k = 0
@@ -63,34 +94,50 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan, spec_kin
         Tb = min(chan_T_hi[i], tmax)
         u_T = rng.random()
         u_acc = rng.random()
-        if not Tb > Ta:
+        if near:
+            sx, sy, sz = sample_point(src_kind, src_p, rng)
+            x, y, z = sample_point(fid_kind, fid_p, rng)
+            dx, dy, dz = x - sx, y - sy, z - sz
+            L = math.sqrt(dx * dx + dy * dy + dz * dz)
+        else:
+            L = distance
+        if not Tb > Ta or (near and not L > 0.0):
             continue
         nb = t_n[i]
         ln_e, G, h = t_ln[i], t_G[i], t_h[i]
         Ga = _G(ln_e, G, h, nb, math.log(Ta))
         Gb = _G(ln_e, G, h, nb, math.log(Tb))
-        y = Ga + u_T * (Gb - Ga)
-        j = np.searchsorted(G[: nb + 1], y, side="right") - 1
+        y_ = Ga + u_T * (Gb - Ga)
+        j = np.searchsorted(G[: nb + 1], y_, side="right") - 1
         j = min(max(j, 0), nb - 1)
         if h[j] <= 0.0:
             continue
-        T = math.exp(ln_e[j] + (y - G[j]) / h[j])
+        T = math.exp(ln_e[j] + (y_ - G[j]) / h[j])
         T = min(max(T, Ta), Tb)
-        f = flux(spec_kind, spec_p, E) * (Gb - Ga) * T * dsigma_dT(chan_proc[i], chan_p[i], E, T)
+        f = flux(chan_spec_kind[i], chan_spec_p[i], E) * (Gb - Ga) * T * dsigma_dT(
+            chan_proc[i], chan_p[i], E, T)
+        if near:
+            f *= (L_min / L) ** 2
+        if chan_osc[i]:
+            f *= p_ee_3plus1(E, L, osc[0], osc[1])
         env = cell_H[c] * h[j]
         if f > env * (1.0 + 1e-9):
             violations += 1
         if u_acc * env > f:
             continue
-        # accepted: incoming direction, vertex, final state
-        if dir_kind == DIRECTION_FIXED:
-            ux, uy, uz = dir_p[0], dir_p[1], dir_p[2]
+        # accepted: incoming direction, vertex, final state, time, reconstructed vertex
+        if near:
+            ux, uy, uz = dx / L, dy / L, dz / L
         else:
-            uz = 2.0 * rng.random() - 1.0
-            phi = 2.0 * math.pi * rng.random()
-            st = math.sqrt(max(0.0, 1.0 - uz * uz))
-            ux, uy = st * math.cos(phi), st * math.sin(phi)
-        x, y_, z = sample_point(shape_kind, shape_p, rng)
+            if dir_kind == DIRECTION_FIXED:
+                ux, uy, uz = dir_p[0], dir_p[1], dir_p[2]
+            else:
+                uz = 2.0 * rng.random() - 1.0
+                phi = 2.0 * math.pi * rng.random()
+                st = math.sqrt(max(0.0, 1.0 - uz * uz))
+                ux, uy = st * math.cos(phi), st * math.sin(phi)
+            x, y, z = sample_point(fid_kind, fid_p, rng)
+            sx, sy, sz = x - L * ux, y - L * uy, z - L * uz  # NaN when no distance is known
         p1 = math.sqrt(E * E - m1 * m1)
         p4 = math.sqrt(T * T + 2.0 * M * T)
         ct = recoil_cos_theta(E, m1, m3, M, T)
@@ -106,7 +153,7 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan, spec_kin
         out[2, k] = uy
         out[3, k] = uz
         out[4, k] = x
-        out[5, k] = y_
+        out[5, k] = y
         out[6, k] = z
         out[7, k] = T
         out[8, k] = E - T
@@ -116,6 +163,19 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan, spec_kin
         out[12, k] = rx
         out[13, k] = ry
         out[14, k] = rz
+        out[15, k] = sample_time(chan_time_kind[i], chan_time_p[i], rng)
+        out[16, k] = sx
+        out[17, k] = sy
+        out[18, k] = sz
+        out[19, k] = L
+        if vtx_sigma > 0.0:
+            out[20, k] = x + vtx_sigma * rng.standard_normal()
+            out[21, k] = y + vtx_sigma * rng.standard_normal()
+            out[22, k] = z + vtx_sigma * rng.standard_normal()
+        else:
+            out[20, k] = x
+            out[21, k] = y
+            out[22, k] = z
         out_chan[k] = i
         k += 1
     return trials, violations

@@ -1,40 +1,61 @@
-"""Plan: expected event counts (quadrature) and the sampler's proposal tables (numpy, once)."""
+"""Plan: expected event counts (quadrature) and the sampler's proposal tables (numpy, once).
+
+Expected events of a channel (component c, process, target with n_kg per mass, n_v per volume):
+- far source:  exposure x n_kg x integral dE flux(E) sigma_vis(E) P(E, distance)
+- near source: n_v x integral dV_fid x <integral dE N(E) sigma_vis(E) P(E, L) / (4 pi L^2)>_src
+  (the source average over its volume; N the number emitted per MeV over the run),
+with P the 3+1 survival probability of oscillating components (paper 001 Eq. 3.1), 1 otherwise.
+Integrals: Gauss-Legendre in E (8 nodes per cell, cells split at every kink) and in the
+fiducial and source volumes (mcgen.geometry.quadrature).
+"""
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..constants import keV
-from . import quadrature
+from ..errors import ConfigError
+from ..geometry import Point, min_distance_bound, quadrature
+from ..physics.oscillation import p_ee_3plus1
+from . import quadrature as quad
 
 E_BINS_PER_DECADE = 200
 T_BINS_PER_DECADE = 40
+GEOMETRY_NODES = 12  # Gauss-Legendre nodes per coordinate of each volume
+L_BINS = 4096  # baseline histogram for oscillating continuous spectra
 
 
 class ClosedChannelWarning(UserWarning):
     """A channel gives no events (kinematically closed in the visible window)."""
 
 
-def energy_grid(source, channels) -> np.ndarray:
-    """Energy edges [MeV]: log-spaced, plus the source's nodes and every channel's kinks."""
-    lo, hi = source.E_min, source.E_max
+def energy_grid(component, channels) -> np.ndarray:
+    """Energy edges [MeV] of a component: log-spaced, plus its nodes and every channel's kinks
+    (a line: its energy twice)."""
+    if component.is_line:
+        return np.array([component.E_min, component.E_min])
+    lo, hi = component.E_min, component.E_max
     start = lo if lo > 0 else hi * 1e-6
     n = max(8, int(np.ceil(np.log10(hi / start) * E_BINS_PER_DECADE)))
-    pts = [np.geomspace(start, hi, n + 1), np.asarray(source.nodes, float), [lo, hi]]
+    pts = [np.geomspace(start, hi, n + 1), np.asarray(component.nodes, float), [lo, hi]]
     for ch in channels:
         pts.append(ch.energy_breaks(lo, hi))
     edges = np.unique(np.concatenate(pts))
     return edges[(edges >= lo) & (edges <= hi)]
 
 
-def flux_bin_max(source, edges: np.ndarray) -> np.ndarray:
-    """Largest flux over each bin; the spectrum is monotone between nodes, which are edges."""
+def flux_bin_max(component, edges: np.ndarray) -> np.ndarray:
+    """Largest spectrum value over each bin (monotone between nodes, which are edges)."""
+    if component.is_line:
+        return component.flux(edges[:1])
     eps = 1e-12
-    f = [source.flux(edges[:-1]), source.flux(edges[1:]),
-         source.flux(edges[:-1] * (1 + eps)), source.flux(edges[1:] * (1 - eps))]
+    f = [component.flux(edges[:-1]), component.flux(edges[1:]),
+         component.flux(edges[:-1] * (1 + eps)), component.flux(edges[1:] * (1 - eps))]
     return np.max(f, axis=0)
 
 
@@ -65,13 +86,99 @@ def t_envelope(channel, T_top: float) -> TEnvelope:
     return TEnvelope(ln_edges, h, G)
 
 
+@njit(cache=True)
+def _survival_matrix(E, L, s2, dm2):
+    """P_ee(E_j, L_i) of paper 001 Eq. (3.1) for all pairs."""
+    out = np.empty((L.size, E.size))
+    for i in range(L.size):
+        for j in range(E.size):
+            out[i, j] = p_ee_3plus1(E[j], L[i], s2, dm2)
+    return out
+
+
+@dataclass
+class SourceGeometry:
+    """Where events come from, for the kernel and for the rates."""
+
+    near: bool
+    fid_kind: int
+    fid_p: np.ndarray
+    src_kind: int  # -1: far source
+    src_p: np.ndarray
+    L_min: float  # near: lower bound of the emission-vertex distance [mm]
+    distance: float  # far: baseline [mm] (NaN if unknown)
+    L_nodes: np.ndarray  # near: baselines of the quadrature pairs [mm]
+    w_nodes: np.ndarray  # near: their weights, sum = integral dV_fid <1/(4 pi L^2)>_src
+
+
+def source_geometry(source, detector) -> SourceGeometry:
+    fid = detector.fiducial
+    if not source.is_near:
+        return SourceGeometry(False, fid.kind, fid.params(), -1, np.zeros(3), 0.0,
+                              float(source.distance), np.zeros(0), np.zeros(0))
+    if isinstance(fid, Point):
+        raise ConfigError(f"detector {detector.name}: a near source needs a fiducial volume, "
+                          "not a point")
+    L_min = min_distance_bound(source.shape, fid)
+    if not L_min > 0:
+        raise ConfigError(
+            f"source {source.name}: its volume {source.shape!r} touches or overlaps the "
+            f"fiducial volume of {detector.name}; the 1/L^2 flux is then unbounded: move it out")
+    sp, sw = quadrature(source.shape, GEOMETRY_NODES)
+    fp, fw = quadrature(fid, GEOMETRY_NODES)
+    sw = sw / sw.sum()
+    L = np.sqrt(((fp[None, :, :] - sp[:, None, :]) ** 2).sum(-1)).ravel()
+    w = (sw[:, None] * fw[None, :]).ravel() / (4 * math.pi * L * L)
+    return SourceGeometry(True, fid.kind, fid.params(), source.shape.kind, source.shape.params(),
+                          L_min, math.nan, L, w)
+
+
+def _energy_nodes(channel, edges):
+    """(E, weight x spectrum x sigma_vis) Gauss-Legendre nodes of a channel [MeV, mm^2]."""
+    comp = channel.component
+    if comp.is_line:
+        E = edges[:1]
+        s = comp.flux(E)
+    else:
+        x, w = np.polynomial.legendre.leggauss(8)
+        lo, hi = edges[:-1, None], edges[1:, None]
+        E = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
+        s = (0.5 * (hi - lo) * w).ravel() * comp.flux(E)
+    sig = quad.sigma_visible_array(channel.process, channel.params, E, channel.T_lo,
+                                   channel.T_hi, channel.T_breaks)
+    return E, s * sig
+
+
+def channel_rate(channel, edges, geo: SourceGeometry, source, detector) -> float:
+    """Expected events of one channel (see the module docstring)."""
+    E, s = _energy_nodes(channel, edges)
+    osc = source.oscillation if channel.component.oscillates else None
+    if not geo.near:
+        if osc is not None:
+            if not math.isfinite(geo.distance):
+                raise ConfigError(f"source {source.name}: oscillation needs a baseline: give "
+                                  "the source a distance or place it near the detector")
+            s = s * _survival_matrix(E, np.array([geo.distance]), osc.sin2_2theta,
+                                     osc.dm2_eV2)[0]
+        return float(s.sum()) * channel.target.per_kg * detector.exposure
+    n_v = channel.target.per_kg * detector.density
+    if osc is None:
+        return float(s.sum() * geo.w_nodes.sum()) * n_v
+    if channel.component.is_line or E.size * geo.L_nodes.size < 5e7:
+        P = _survival_matrix(E, geo.L_nodes, osc.sin2_2theta, osc.dm2_eV2)
+        return float(geo.w_nodes @ (P @ s)) * n_v
+    hist, bins = np.histogram(geo.L_nodes, L_BINS, weights=geo.w_nodes)
+    P = _survival_matrix(E, 0.5 * (bins[1:] + bins[:-1]), osc.sin2_2theta, osc.dm2_eV2)
+    return float(hist @ (P @ s)) * n_v
+
+
 @dataclass
 class Plan:
     """Everything the event kernel needs, plus the expected counts."""
 
     channels: list
-    rates: np.ndarray  # expected events per channel for the detector's exposure
-    E_edges: np.ndarray
+    rates: np.ndarray  # expected events per channel
+    geometry: SourceGeometry
     cell_cdf: np.ndarray
     cell_E_lo: np.ndarray
     cell_E_hi: np.ndarray
@@ -85,30 +192,56 @@ class Plan:
     chan_p: np.ndarray
     chan_T_lo: np.ndarray
     chan_T_hi: np.ndarray
+    chan_spec_kind: np.ndarray
+    chan_spec_p: np.ndarray
+    chan_time_kind: np.ndarray
+    chan_time_p: np.ndarray
+    chan_osc: np.ndarray
+    osc: np.ndarray
 
     @property
     def expected(self) -> float:
-        """Expected number of events for the exposure (sum over channels)."""
+        """Expected number of events (sum over channels)."""
         return float(self.rates.sum())
 
     @property
     def envelope_total(self) -> float:
-        """Integral of the proposal, in the same units as an expected count / exposure."""
+        """Integral of the proposal, in units of expected events."""
         return float(self.cell_cdf[-1]) if self.cell_cdf.size else 0.0
 
 
-def build_plan(source, detector, channels) -> Plan:
-    """Rates by quadrature and proposal tables for the given channels."""
-    E_edges = energy_grid(source, channels)
-    fmax = flux_bin_max(source, E_edges)
-    envelopes, rates = [], []
-    cells = []  # (weights, E_lo, E_hi, H, chan)
+def _pad(rows, dtype=np.float64) -> np.ndarray:
+    width = max((len(r) for r in rows), default=1)
+    out = np.zeros((len(rows), max(width, 1)), dtype=dtype)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out
+
+
+def build_plan(source, detector, channels, time_models) -> Plan:
+    """Rates by quadrature and proposal tables for the given channels. time_models: the
+    (kind, params array) of each channel's emission times."""
+    geo = source_geometry(source, detector)
+    if not geo.near and detector.exposure_kg_day is None:
+        raise ConfigError(f"detector {detector.name}: no exposure: give exposure_kg_day, or "
+                          "live_days (with mass_kg or a material density)")
+    if geo.near and detector.density is None:
+        raise ConfigError(f"detector {detector.name}: a near source needs the material density "
+                          "(material.density_g_cm3)")
+    scale = (detector.density * detector.fiducial.volume / (4 * math.pi * geo.L_min**2)
+             if geo.near else detector.exposure)
+    grids = {}
+    for ch in channels:
+        grids.setdefault(id(ch.component), (ch.component, []))[1].append(ch)
+    grids = {k: energy_grid(comp, chs) for k, (comp, chs) in grids.items()}
+    envelopes, rates, cells = [], [], []
     for i, ch in enumerate(channels):
-        T_top = min(ch.T_hi, ch.recoil_range(source.E_max)[1])
+        edges = grids[id(ch.component)]
+        T_top = min(ch.T_hi, ch.recoil_range(ch.component.E_max)[1])
         if not T_top > ch.T_lo:
             warnings.warn(
                 f"channel {ch.label} is closed: the largest recoil {T_top / keV:.4g} keV at "
-                f"E_max = {source.E_max:.4g} MeV is below the window starting at "
+                f"E_max = {ch.component.E_max:.4g} MeV is below the window starting at "
                 f"{ch.T_lo / keV:.4g} keV; it contributes no events", ClosedChannelWarning,
                 stacklevel=3)
             envelopes.append(None)
@@ -116,42 +249,40 @@ def build_plan(source, detector, channels) -> Plan:
             continue
         env = t_envelope(ch, T_top)
         envelopes.append(env)
-        per_target = quadrature.rate_per_target(
-            ch.process, ch.params, ch.T_lo, ch.T_hi, ch.T_breaks, source.spectrum_kind,
-            source.spectrum_params, E_edges)
-        rates.append(per_target * ch.target.per_kg * detector.exposure)
-        T_up = np.array([min(ch.T_hi, ch.recoil_range(e)[1]) for e in E_edges[1:]])
+        rates.append(channel_rate(ch, edges, geo, source, detector))
+        fmax = flux_bin_max(ch.component, edges)
+        hi = edges[1:] if edges.size > 1 else edges
+        T_up = np.array([min(ch.T_hi, ch.recoil_range(e)[1]) for e in hi])
         H = fmax * env.G_at(np.maximum(T_up, ch.T_lo))
-        w = H * np.diff(E_edges) * ch.target.per_kg * detector.exposure
+        width = np.diff(edges) if not ch.component.is_line else np.ones(1)
+        w = H * width * ch.target.per_kg * scale
         keep = w > 0
-        cells.append((w[keep], E_edges[:-1][keep], E_edges[1:][keep], H[keep],
-                      np.full(keep.sum(), i, dtype=np.int64)))
-    open_env = [e for e in envelopes if e is not None]
-    nbmax = max((e.h.size for e in open_env), default=1)
+        cells.append((w[keep], edges[:-1][keep] if edges.size > 1 else edges[:1],
+                      hi[keep], H[keep], np.full(keep.sum(), i, dtype=np.int64)))
     nch = len(channels)
-    t_ln = np.zeros((nch, nbmax + 1))
-    t_G = np.zeros((nch, nbmax + 1))
-    t_h = np.zeros((nch, nbmax))
-    t_n = np.ones(nch, dtype=np.int64)
-    for i, e in enumerate(envelopes):
-        if e is None:
-            continue
-        nb = e.h.size
-        t_ln[i, : nb + 1], t_G[i, : nb + 1], t_h[i, :nb], t_n[i] = e.ln_edges, e.G, e.h, nb
-    npar = max((ch.params.size for ch in channels), default=1)
-    chan_p = np.zeros((nch, npar))
-    for i, ch in enumerate(channels):
-        chan_p[i, : ch.params.size] = ch.params
+    t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
+    t_G = _pad([e.G if e is not None else [] for e in envelopes])
+    t_h = _pad([e.h if e is not None else [] for e in envelopes])
+    t_n = np.array([e.h.size if e is not None else 1 for e in envelopes], dtype=np.int64)
     if cells:
         w, e_lo, e_hi, H, chan = (np.concatenate(x) for x in zip(*cells))
     else:
         w = e_lo = e_hi = H = np.zeros(0)
         chan = np.zeros(0, dtype=np.int64)
+    osc = source.oscillation
     return Plan(
-        channels=list(channels), rates=np.array(rates, float), E_edges=E_edges,
+        channels=list(channels), rates=np.array(rates, float), geometry=geo,
         cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_H=H,
         cell_chan=chan.astype(np.int64), t_ln=t_ln, t_h=t_h, t_G=t_G, t_n=t_n,
-        chan_proc=np.array([ch.process for ch in channels], dtype=np.int64), chan_p=chan_p,
+        chan_proc=np.array([ch.process for ch in channels], dtype=np.int64),
+        chan_p=_pad([ch.params for ch in channels]),
         chan_T_lo=np.array([ch.T_lo for ch in channels]),
         chan_T_hi=np.array([ch.T_hi for ch in channels]),
+        chan_spec_kind=np.array([ch.component.spectrum_kind for ch in channels], np.int64),
+        chan_spec_p=_pad([ch.component.spectrum_params for ch in channels]),
+        chan_time_kind=np.array([k for k, _ in time_models], dtype=np.int64),
+        chan_time_p=_pad([p for _, p in time_models]),
+        chan_osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
+        osc=np.array([osc.sin2_2theta, osc.dm2_eV2] if osc is not None else [0.0, 0.0]),
     )
+

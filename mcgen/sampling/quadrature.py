@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 from ..physics.kinematics import recoil_range
-from .dispatch import dsigma_dT, flux
+from .dispatch import dsigma_dT
 
 GL_X, GL_W = np.polynomial.legendre.leggauss(8)
 N_SUB = 16  # sub-intervals per smooth piece in ln T
@@ -43,16 +43,9 @@ def sigma_visible(proc, p, E, T_lo, T_hi, T_breaks) -> float:
 
 
 @njit(cache=True)
-def rate_per_target(proc, p, T_lo, T_hi, T_breaks, kind, fp, E_edges) -> float:
-    """Integral of flux(E) * sigma_visible(E) dE over the grid E_edges (smooth between edges),
-    8-point Gauss-Legendre per interval: interactions per target per unit time."""
-    total = 0.0
-    for k in range(E_edges.size - 1):
-        lo, hi = E_edges[k], E_edges[k + 1]
-        for i in range(GL_X.size):
-            E = 0.5 * (lo + hi) + 0.5 * (hi - lo) * GL_X[i]
-            f = flux(kind, fp, E)
-            if f > 0.0:
-                total += 0.5 * (hi - lo) * GL_W[i] * f * sigma_visible(
-                    proc, p, E, T_lo, T_hi, T_breaks)
-    return total
+def sigma_visible_array(proc, p, E, T_lo, T_hi, T_breaks) -> np.ndarray:
+    """sigma_visible at each energy of the array E [mm^2]."""
+    out = np.empty(E.size)
+    for i in range(E.size):
+        out[i] = sigma_visible(proc, p, E[i], T_lo, T_hi, T_breaks)
+    return out

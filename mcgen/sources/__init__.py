@@ -1,6 +1,7 @@
 """Sources: what flies into the detector (spectrum, particle, direction)."""
 
-from .base import Direction, Source
+from .base import Component, Direction, Oscillation, Source, TimeModel
 from .dipole import AtmosphericDipoleSource, MomentumPowerLawSource
 
-__all__ = ["AtmosphericDipoleSource", "Direction", "MomentumPowerLawSource", "Source"]
+__all__ = ["AtmosphericDipoleSource", "Component", "Direction", "MomentumPowerLawSource",
+           "Oscillation", "Source", "TimeModel"]

@@ -1,15 +1,26 @@
-"""Source base class: a differential flux in energy, a particle and a direction model."""
+"""Source base class: components (particle x spectrum x time structure), where the source sits
+(far: a flux arriving with a direction model; near: a volume emitting isotropically at a given
+place in the detector frame) and an optional short-baseline oscillation.
+
+Normalisation of a component's spectrum:
+- far source: differential flux at the detector, per area per time per MeV (a line: per area
+  per time); the detector's exposure (mass x live time) turns it into events.
+- near source: particles emitted per MeV over the whole run (a line: emitted over the run);
+  the fiducial volume, the target density and 1/(4 pi L^2) turn it into events.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import integrate
 
 from ..constants import MeV, cm2, s
 from ..errors import ConfigError
+from ..geometry import Shape
+from ..physics.spectra import SPECTRUM_LINE
 from ..sampling import dispatch
 
 #: Flux unit used in the public API: per cm^2 per s per MeV.
@@ -18,10 +29,16 @@ FLUX_UNIT = 1.0 / (cm2 * s * MeV)
 DIRECTION_ISOTROPIC = 0
 DIRECTION_FIXED = 1
 
+TIME_NONE = 0          # no time structure known: t = NaN
+TIME_UNIFORM = 1       # p = (t0, t1): uniform in [t0, t1]
+TIME_DECAY_WINDOWS = 2  # p = (tau, n, t_start..., t_stop..., cumulative fraction...)
+TIME_PION_PROMPT = 3   # p = (tau_pi,): t = exponential(tau_pi)
+TIME_PION_DELAYED = 4  # p = (tau_pi, tau_mu): t = exponential(tau_pi) + exponential(tau_mu)
+
 
 @dataclass(frozen=True)
 class Direction:
-    """Direction of flight of the incoming particles in the detector frame (z up).
+    """Direction of flight of the incoming particles of a far source, detector frame (z up).
 
     ``Direction.isotropic()``: uniform over the full sphere (e.g. an atmospheric flux
     integrated over all directions). ``Direction.fixed((0, 0, -1))``: a beam, here downward.
@@ -49,54 +66,141 @@ class Direction:
         return "isotropic" if self.kind == DIRECTION_ISOTROPIC else f"fixed {list(self.vector)}"
 
 
-class Source:
-    """A flux of one particle species with an energy spectrum.
+@dataclass(frozen=True)
+class TimeModel:
+    """How emission times are distributed (kernel code + parameters, times in ns)."""
 
-    Subclasses set: ``pdg`` (PDG id of the particle), ``mass`` [MeV], ``E_min``/``E_max``
-    [MeV] (total energy), ``spectrum_kind`` and ``spectrum_params`` (a kernel of
-    mcgen.physics.spectra) and ``nodes`` (energies between which the spectrum is monotone,
-    including E_min and E_max). ``flux(E)`` is in internal units: multiply by
-    ``1 / FLUX_UNIT`` for cm^-2 s^-1 MeV^-1.
+    kind: int = TIME_NONE
+    params: tuple[float, ...] = ()
+
+    def array(self) -> np.ndarray:
+        return np.array(self.params if self.params else (0.0,), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One particle species with one spectrum (see the module docstring for normalisation).
+
+    label: e.g. "8B nu_e"; pdg: PDG id; mass [MeV]; spectrum_kind/params: a kernel of
+    mcgen.physics (dispatched by mcgen.sampling.dispatch); nodes: energies [MeV] between which
+    the spectrum is monotone, first and last being its range (a line: its single energy).
     """
 
-    name = "source"
+    label: str
     pdg: int
     mass: float
-    E_min: float
-    E_max: float
     spectrum_kind: int
     spectrum_params: np.ndarray
     nodes: np.ndarray
-    direction: Direction = Direction.isotropic()
+    time: TimeModel = field(default_factory=TimeModel)
+    oscillates: bool = False
+
+    @property
+    def is_line(self) -> bool:
+        return self.spectrum_kind == SPECTRUM_LINE
+
+    @property
+    def E_min(self) -> float:
+        return float(self.nodes[0])
+
+    @property
+    def E_max(self) -> float:
+        return float(self.nodes[-1])
 
     def flux(self, E) -> np.ndarray:
-        """Differential flux dPhi/dE at total energy E [MeV], internal units."""
+        """Spectrum value at total energy E [MeV] (internal units; a line: its intensity at
+        its energy, 0 elsewhere)."""
         E = np.asarray(E, dtype=np.float64)
         out = dispatch.flux_array(self.spectrum_kind, self.spectrum_params, E.ravel())
         return out.reshape(E.shape)
 
+    def total(self) -> float:
+        """Integral of the spectrum (a line: its intensity), internal units."""
+        if self.is_line:
+            return float(self.spectrum_params[0])
+        return float(sum(integrate.quad(lambda e: float(self.flux(e)), a, b, limit=200)[0]
+                         for a, b in zip(self.nodes[:-1], self.nodes[1:])))
+
+
+@dataclass(frozen=True)
+class Oscillation:
+    """3+1 short-baseline disappearance of the oscillating components, paper 001 Eq. (3.1)."""
+
+    sin2_2theta: float
+    dm2_eV2: float
+
+    def __post_init__(self):
+        if not (0.0 <= self.sin2_2theta <= 1.0):
+            raise ConfigError(f"oscillation.sin2_2theta = {self.sin2_2theta!r}: must be in [0, 1]")
+        if not (self.dm2_eV2 >= 0.0 and math.isfinite(self.dm2_eV2)):
+            raise ConfigError(f"oscillation.dm2_eV2 = {self.dm2_eV2!r}: must be >= 0 (eV^2)")
+
+
+class Source:
+    """What flies into the detector: a list of components, plus where it comes from.
+
+    Far sources set ``direction`` (and may set ``distance`` [mm], written as the baseline);
+    near sources set ``shape`` (a Shape placed in the detector frame: where the particles are
+    emitted, isotropically). ``oscillation`` applies to components with ``oscillates=True``.
+    """
+
+    name = "source"
+    components: list[Component]
+    direction: Direction = Direction.isotropic()
+    shape: Shape | None = None
+    distance: float = math.nan
+    oscillation: Oscillation | None = None
+
+    @property
+    def is_near(self) -> bool:
+        return self.shape is not None
+
+    # Single-component conveniences (the common case).
+    @property
+    def pdg(self) -> int:
+        return self.components[0].pdg
+
+    @property
+    def mass(self) -> float:
+        return self.components[0].mass
+
+    @property
+    def E_min(self) -> float:
+        return min(c.E_min for c in self.components)
+
+    @property
+    def E_max(self) -> float:
+        return max(c.E_max for c in self.components)
+
+    def flux(self, E) -> np.ndarray:
+        """Sum of the components' spectra at E [MeV] (continuous components only)."""
+        return sum(c.flux(E) for c in self.components if not c.is_line)
+
     @property
     def total_flux(self) -> float:
-        """Integral of the flux over [E_min, E_max], internal units (per area per time)."""
-        return float(
-            sum(
-                integrate.quad(lambda e: float(self.flux(e)), a, b, limit=200)[0]
-                for a, b in zip(self.nodes[:-1], self.nodes[1:])
-            )
-        )
+        """Sum of the components' integrals (internal units)."""
+        return float(sum(c.total() for c in self.components))
 
-    def sample_energies(self, n: int, seed: int = 0) -> np.ndarray:
-        """n energies [MeV] drawn exactly from the spectrum (piecewise-constant envelope on a
-        fine grid, rejection against the exact flux)."""
+    def sample_energies(self, n: int, seed: int = 0, component: int = 0) -> np.ndarray:
+        """n energies [MeV] drawn exactly from one component's spectrum (piecewise-constant
+        envelope on a fine grid, rejection against the exact spectrum)."""
         from ..sampling.spectrum import sample_spectrum
 
-        return sample_spectrum(self, int(n), seed)
+        return sample_spectrum(self.components[component], int(n), seed)
 
     def describe(self) -> dict:
         """Parameters for the run metadata."""
-        return {"name": self.name, "pdg": self.pdg, "mass_MeV": self.mass / MeV,
-                "E_min_MeV": self.E_min / MeV, "E_max_MeV": self.E_max / MeV,
-                "direction": self.direction.describe()}
+        d = {"name": self.name, "components": [
+            {"label": c.label, "pdg": c.pdg, "mass_MeV": c.mass / MeV,
+             "E_min_MeV": c.E_min / MeV, "E_max_MeV": c.E_max / MeV} for c in self.components]}
+        if self.is_near:
+            d["shape"] = repr(self.shape)
+        else:
+            d["direction"] = self.direction.describe()
+        if self.oscillation is not None:
+            d["oscillation"] = {"sin2_2theta": self.oscillation.sin2_2theta,
+                                "dm2_eV2": self.oscillation.dm2_eV2}
+        return d
 
 
 def require(field: str, value, ok: bool, allowed: str):

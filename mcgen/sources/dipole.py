@@ -9,7 +9,7 @@ from scipy import integrate
 
 from ..constants import PDG_STERILE, MeV
 from ..physics.spectra import SPECTRUM_BROKEN_POWER_LAW, SPECTRUM_MOMENTUM_POWER_LAW
-from .base import FLUX_UNIT, Direction, Source, finite, require
+from .base import FLUX_UNIT, Component, Direction, Source, finite, require
 
 
 def fluka_table(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -61,22 +61,19 @@ class AtmosphericDipoleSource(Source):
         require("source.E_break_MeV", E_break_MeV, finite(E_break_MeV) and E_break_MeV > 0,
                 "must be > 0 MeV")
         require("source.index", index, finite(index) and index > 1, "must be > 1")
-        self.pdg = int(pdg)
-        self.mass = mass_MeV * MeV
         self.fraction = fraction
         self.index = index
-        self.E_min, self.E_max = self.mass, E_max_MeV * MeV
-        e_b = min(max(E_break_MeV * MeV, self.E_min), self.E_max)
+        e_min, e_max = mass_MeV * MeV, E_max_MeV * MeV
+        e_b = min(max(E_break_MeV * MeV, e_min), e_max)
         self.E_break = e_b
-        shape_integral = _power_integral(1.0, self.E_min, e_b) + e_b ** (1.0 + index) * (
-            _power_integral(-index, e_b, self.E_max)
+        shape_integral = _power_integral(1.0, e_min, e_b) + e_b ** (1.0 + index) * (
+            _power_integral(-index, e_b, e_max)
         )
         total = fraction * (fluka_integral("numu") + fluka_integral("numubar")) * FLUX_UNIT * MeV
-        self.spectrum_kind = SPECTRUM_BROKEN_POWER_LAW
-        self.spectrum_params = np.array(
-            [total / shape_integral, self.E_min, self.E_max, e_b, 1.0, -index]
-        )
-        self.nodes = np.unique([self.E_min, e_b, self.E_max])
+        params = np.array([total / shape_integral, e_min, e_max, e_b, 1.0, -index])
+        self.components = [Component("dipole", int(pdg), e_min,
+                                     SPECTRUM_BROKEN_POWER_LAW, params,
+                                     np.unique([e_min, e_b, e_max]))]
         self.direction = direction or Direction.isotropic()
 
     def describe(self) -> dict:
@@ -105,18 +102,15 @@ class MomentumPowerLawSource(Source):
                 f"must exceed E_min_MeV = {E_min_MeV}")
         require("source.total_flux_cm2_s", total_flux_cm2_s,
                 finite(total_flux_cm2_s) and total_flux_cm2_s > 0, "must be > 0 per cm^2 s")
-        self.pdg = int(pdg)
-        self.mass = mass_MeV * MeV
         self.gamma = gamma
-        self.E_min, self.E_max = E_min_MeV * MeV, E_max_MeV * MeV
-        m = self.mass
-        shape = integrate.quad(lambda e: (e * e - m * m) ** (-gamma), self.E_min, self.E_max,
+        m = mass_MeV * MeV
+        e_min, e_max = E_min_MeV * MeV, E_max_MeV * MeV
+        shape = integrate.quad(lambda e: (e * e - m * m) ** (-gamma), e_min, e_max,
                                limit=200, epsrel=1e-12)[0]
-        self.spectrum_kind = SPECTRUM_MOMENTUM_POWER_LAW
-        self.spectrum_params = np.array(
-            [total_flux_cm2_s * FLUX_UNIT * MeV / shape, self.E_min, self.E_max, m, gamma]
-        )
-        self.nodes = np.array([self.E_min, self.E_max])
+        params = np.array([total_flux_cm2_s * FLUX_UNIT * MeV / shape, e_min, e_max, m, gamma])
+        self.components = [Component("dipole", int(pdg), m,
+                                     SPECTRUM_MOMENTUM_POWER_LAW, params,
+                                     np.array([e_min, e_max]))]
         self.direction = direction or Direction.isotropic()
 
     def describe(self) -> dict:
