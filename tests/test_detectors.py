@@ -67,7 +67,7 @@ def test_far_source_needs_exposure(dipole_source):
     det = mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=6.0)
     gen = mcgen.Generator(dipole_source, det, mcgen.DipoleNucleusElastic(1e-5))
     with pytest.raises(mcgen.ConfigError, match="detector d: no exposure"):
-        gen.expected_events
+        _ = gen.expected_events
 
 
 @pytest.mark.parametrize("formula", ["Xx", "", "123"])

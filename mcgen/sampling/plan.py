@@ -259,7 +259,6 @@ def build_plan(source, detector, channels, time_models) -> Plan:
         keep = w > 0
         cells.append((w[keep], edges[:-1][keep] if edges.size > 1 else edges[:1],
                       hi[keep], H[keep], np.full(keep.sum(), i, dtype=np.int64)))
-    nch = len(channels)
     t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
     t_G = _pad([e.G if e is not None else [] for e in envelopes])
     t_h = _pad([e.h if e is not None else [] for e in envelopes])
