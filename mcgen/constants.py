@@ -47,13 +47,19 @@ AMU = 931.49410242 * MeV
 #: Bohr magneton in natural units [MeV^-1]: mu_B = e / (2 m_e) with e = sqrt(4 pi alpha).
 MU_BOHR = math.sqrt(4.0 * math.pi * ALPHA) / (2.0 * M_ELECTRON)
 
+#: Fermi constant [MeV^-2], PDG 2022: G_F / (hbar c)^3 = 1.1663788(6)e-5 GeV^-2.
+G_FERMI = 1.1663788e-5 / (_u.GeV * _u.GeV)
+#: Weak mixing angle at low momentum transfer, MS-bar scheme at Q -> 0: 0.23857(5)
+#: (PDG 2022, Electroweak model review; J. Erler, R. Ferro-Hernandez, JHEP 03 (2018) 196).
+SIN2_THETA_W = 0.23857
+
 #: PDG id given to a heavy sterile neutrino / neutral dipole particle. There is no PDG number
 #: for it; we follow the Pythia 8 convention for a heavy neutral lepton (nu_R of the
 #: left-right model, id 9900014 for the muon-flavour partner), documented in README.md.
 PDG_STERILE = 9900014
 
 __all__ = [
-    "ALPHA", "AMU", "HBARC", "HBARC2", "M_ELECTRON", "M_MUON", "MU_BOHR", "N_AVOGADRO",
-    "PDG_STERILE", "GeV", "MeV", "cm", "cm2", "day", "eV", "fm", "g", "keV", "kg", "km", "m",
+    "ALPHA", "AMU", "G_FERMI", "HBARC", "HBARC2", "M_ELECTRON", "M_MUON", "MU_BOHR",
+    "N_AVOGADRO", "PDG_STERILE", "SIN2_THETA_W", "GeV", "MeV", "cm", "cm2", "day", "eV", "fm", "g", "keV", "kg", "km", "m",
     "mm", "ns", "s", "year",
 ]

@@ -7,7 +7,8 @@ def test_public_api():
     assert sorted(mcgen.__all__) == sorted([
         "AtmosphericDipoleSource", "Box", "ConfigError", "Cylinder", "Detector",
         "DipoleNucleusElastic", "Direction", "Generator", "Interaction", "Material",
-        "MomentumPowerLawSource", "Point", "RunSummary", "Source", "Sphere", "Target",
+        "MomentumPowerLawSource", "NuElectronElastic", "Point", "RunSummary", "Source", "Sphere",
+        "Target",
         "__version__",
     ])
     for name in mcgen.__all__:

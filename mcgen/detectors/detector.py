@@ -146,6 +146,10 @@ class Detector:
         """Nuclear targets (isotopes of the selected elements) with their number per kg."""
         return [t for t in self.material.nuclei if _symbol(t.name) in self.elements]
 
+    def electron_targets(self) -> list[Target]:
+        """Atomic electrons of the selected elements, one target per element."""
+        return [t for t in self.material.electron_targets if t.name[2:-1] in self.elements]
+
 
 def _symbol(name: str) -> str:
     return name.rstrip("0123456789")

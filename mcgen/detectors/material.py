@@ -100,6 +100,14 @@ class Material:
                 out.append(Target(name, el.number, iso.isotope, mass, per_kg))
         return out
 
+    @cached_property
+    def electron_targets(self) -> list[Target]:
+        """The atomic electrons of each element as a Target ("e(Xe)"; Z of its atom), with
+        their number per unit mass of material."""
+        units_per_kg = N_AVOGADRO / (self.molar_mass * g)
+        return [Target(f"e({el.symbol})", el.number, 0, M_ELECTRON,
+                       units_per_kg * count * el.number) for el, count in self._f.atoms.items()]
+
     @property
     def electrons_per_kg(self) -> float:
         """Electrons per unit mass (internal units)."""

@@ -2,5 +2,6 @@
 
 from .base import Channel, Interaction
 from .dipole import DipoleNucleusElastic
+from .electron import NuElectronElastic
 
-__all__ = ["Channel", "DipoleNucleusElastic", "Interaction"]
+__all__ = ["Channel", "DipoleNucleusElastic", "Interaction", "NuElectronElastic"]

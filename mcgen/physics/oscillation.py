@@ -13,11 +13,7 @@ from types import MappingProxyType
 
 from numba import njit
 
-from ..constants import HBARC, N_AVOGADRO, GeV, MeV, cm, eV, m
-
-#: Fermi constant [MeV^-2]: G_F / (hbar c)^3 = 1.1663788(6) x 10^-5 GeV^-2, PDG (R. L. Workman
-#: et al., PTEP 2022 (2022) 083C01, Physical Constants table).
-G_FERMI = 1.1663788e-5 / GeV**2
+from ..constants import G_FERMI, HBARC, N_AVOGADRO, MeV, cm, eV, m
 
 #: Oscillation phase Delta m^2 L / (4 E) (natural units) for Delta m^2 = 1 eV^2, L = 1 m,
 #: E = 1 MeV: (1 eV)^2 (1 m) / (4 (1 MeV) hbar c) = 1.26693 (the familiar "1.267"), derived

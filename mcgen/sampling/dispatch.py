@@ -11,12 +11,15 @@ import numpy as np
 from numba import njit
 
 from ..physics import neutrino_spectra, spectra
+from ..physics.electron import magnetic_dsigma_dT, sm_dsigma_dT, stepping_fraction
 from ..physics.nucleus import dipole_elastic_dsigma_dT
 
 PROC_DIPOLE_NUCLEUS_ELASTIC = 1
+PROC_NU_ELECTRON = 2
 
 #: Process codes written to the output (branch `process`) and their names.
-PROCESS_NAMES = {PROC_DIPOLE_NUCLEUS_ELASTIC: "dipole_nucleus_elastic"}
+PROCESS_NAMES = {PROC_DIPOLE_NUCLEUS_ELASTIC: "dipole_nucleus_elastic",
+                 PROC_NU_ELECTRON: "nu_electron_elastic"}
 
 N_COMMON = 4  # p[0:4] common to all channels
 
@@ -57,6 +60,14 @@ def dsigma_dT(proc: int, p: np.ndarray, E: float, T: float) -> float:
         return p[3] * dipole_elastic_dsigma_dT(
             E, T, p[0], p[6], p[4], p[5], p[2], int(p[7]), p[8], p[9]
         )
+    if proc == PROC_NU_ELECTRON:
+        # p[4:] = g_L, g_R, G_F, kappa, alpha, m_e, Z, n, binding[n], cumulative[n]
+        ds = sm_dsigma_dT(E, T, p[4], p[5], p[9], p[6]) + magnetic_dsigma_dT(
+            E, T, p[7], p[8], p[9])
+        n = int(p[11])
+        if n > 0:
+            ds *= stepping_fraction(T, p[12:12 + n], p[12 + n:12 + 2 * n], p[10])
+        return p[3] * ds
     return 0.0
 
 

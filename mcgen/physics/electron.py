@@ -1,0 +1,54 @@
+"""Neutrino-electron elastic scattering, natural units: dsigma/dT in MeV^-3."""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+
+@njit(cache=True)
+def chiral_couplings(flavour: int, anti: bool, sin2w: float) -> tuple[float, float]:
+    """(g_L, g_R) of nu_l e -> nu_l e at tree level: neutral current g_L = -1/2 + sin^2 th_W,
+    g_R = sin^2 th_W, plus the charged-current 1 in g_L for nu_e (flavour 1; 2, 3 = mu, tau);
+    for antineutrinos g_L and g_R swap (B. Kayser et al., PRD 20 (1979) 87; PDG Review
+    'Electroweak model and constraints on new physics', neutrino-electron scattering)."""
+    gl = -0.5 + sin2w + (1.0 if flavour == 1 else 0.0)
+    gr = sin2w
+    if anti:
+        return gr, gl
+    return gl, gr
+
+
+@njit(cache=True)
+def sm_dsigma_dT(E: float, T: float, gl: float, gr: float, m_e: float, G_F: float) -> float:
+    """Standard-model nu e -> nu e on a free electron at rest [MeV^-3]:
+    dsigma/dT = (2 G_F^2 m_e / pi) [g_L^2 + g_R^2 (1 - T/E)^2 - g_L g_R m_e T / E^2]
+    ('t Hooft, PLB 37 (1971) 195; P. Vogel, J. Engel, PRD 39 (1989) 3378 Eq. 1 with
+    g_V = g_L + g_R, g_A = g_L - g_R). Zero outside 0 < T <= 2E^2/(m_e + 2E)."""
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+        return 0.0
+    y = 1.0 - T / E
+    return 2.0 * G_F * G_F * m_e / math.pi * (gl * gl + gr * gr * y * y - gl * gr * m_e * T / (E * E))
+
+
+@njit(cache=True)
+def magnetic_dsigma_dT(E: float, T: float, kappa: float, alpha: float, m_e: float) -> float:
+    """Magnetic-moment term for a moment kappa mu_B [MeV^-3], paper 001 Eq. (2.1) = paper 003
+    Eq. (2): (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2 (adds incoherently to the SM term)."""
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+        return 0.0
+    return math.pi * alpha * alpha / (m_e * m_e) * (1.0 / T - 1.0 / E) * kappa * kappa
+
+
+@njit(cache=True)
+def stepping_fraction(T: float, binding, cumulative, Z: float) -> float:
+    """Fraction of an atom's Z electrons that can take a recoil T in the stepping approximation
+    (an electron counts when T exceeds its shell's binding energy; e.g. J.-W. Chen et al., PRD
+    90 (2014) 011301; M. B. Voloshin, PRL 105 (2010) 201801). binding: ascending binding
+    energies [MeV]; cumulative[k]: electrons bound by at most binding[k]."""
+    n = 0.0
+    for k in range(binding.size):
+        if T > binding[k]:
+            n = cumulative[k]
+    return n / Z
