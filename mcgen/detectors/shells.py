@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import xraydb
@@ -19,7 +19,7 @@ _SHELL = {1: "K", 2: "L", 3: "M", 4: "N", 5: "O", 6: "P", 7: "Q"}
 _SPLIT = {"s": [(1, 2)], "p": [(2, 2), (3, 4)], "d": [(4, 4), (5, 6)], "f": [(6, 6), (7, 8)]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def occupancy(Z: int) -> tuple[tuple[str, int], ...]:
     """Ground-state electrons per IUPAC subshell ("K", "L1", "L2", "L3", ...), filling each
     subshell's lower-j level first."""
@@ -36,7 +36,7 @@ def occupancy(Z: int) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def binding_steps(symbol: str, Z: int) -> tuple[np.ndarray, np.ndarray]:
     """(binding energies [MeV] ascending, cumulative electron count) for the stepping
     approximation. Subshells without a tabulated edge (outer valence electrons, e.g. Na 3s)

@@ -29,7 +29,8 @@ def sm_dsigma_dT(E: float, T: float, gl: float, gr: float, m_e: float, G_F: floa
     if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
         return 0.0
     y = 1.0 - T / E
-    return 2.0 * G_F * G_F * m_e / math.pi * (gl * gl + gr * gr * y * y - gl * gr * m_e * T / (E * E))
+    bracket = gl * gl + gr * gr * y * y - gl * gr * m_e * T / (E * E)
+    return 2.0 * G_F * G_F * m_e / math.pi * bracket
 
 
 @njit(cache=True)
