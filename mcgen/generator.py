@@ -20,7 +20,9 @@ from .interactions import Interaction
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
 from .sampling.kernels import COLUMNS, NCOL, sample_events
-from .sampling.plan import Plan, build_plan
+from .interactions import DipoleNucleusElastic
+from .sampling.plan import COS_BINS, Plan, Propagation, build_plan
+from .sites import Site
 from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
 from .sources import Source
 from .sources.base import TIME_NONE, TIME_UNIFORM
@@ -35,6 +37,7 @@ _BRANCH_OF_ROW = {
     "pz_rec": ("pz_recoil_MeV", 1.0), "t": ("t_emit_ns", ns), "sx": ("src_x_mm", mm),
     "sy": ("src_y_mm", mm), "sz": ("src_z_mm", mm), "L": ("baseline_mm", mm),
     "rx": ("vtx_reco_x_mm", mm), "ry": ("vtx_reco_y_mm", mm), "rz": ("vtx_reco_z_mm", mm),
+    "E_surf": ("E_surface_MeV", 1.0), "path": ("path_rock_mm", mm), "cz": ("cos_zenith", 1.0),
 }
 KERNEL_BRANCHES = [_BRANCH_OF_ROW[c] for c in COLUMNS]
 
@@ -83,14 +86,15 @@ class Generator:
     """
 
     def __init__(self, source: Source, detector: Detector,
-                 interactions: Interaction | Sequence[Interaction], *, seed: int = 0):
+                 interactions: Interaction | Sequence[Interaction], *, seed: int = 0,
+                 site: Site | None = None):
         if isinstance(interactions, Interaction):
             interactions = [interactions]
         if not interactions:
             raise ConfigError("interaction: at least one interaction is needed")
         if not (isinstance(seed, (int, np.integer)) and seed >= 0):
             raise ConfigError(f"run.seed = {seed!r}: must be an integer >= 0")
-        self.source, self.detector = source, detector
+        self.source, self.detector, self.site = source, detector, site
         self.interactions = list(interactions)
         self.seed = int(seed)
         self.channels = [ch for it in self.interactions for ch in it.channels(source, detector)]
@@ -109,8 +113,21 @@ class Generator:
         """Rates and proposal tables, computed once."""
         if self._plan is None:
             self._plan = build_plan(self.source, self.detector, self.channels,
-                                    [self._time_model(ch.component) for ch in self.channels])
+                                    [self._time_model(ch.component) for ch in self.channels],
+                                    self._propagation())
         return self._plan
+
+    def _propagation(self) -> Propagation | None:
+        """Transport through the site's rock, with the dipole moment of the (single) dipole
+        interaction (paper 000 Eq. 22)."""
+        if self.site is None:
+            return None
+        dipoles = [it for it in self.interactions if isinstance(it, DipoleNucleusElastic)]
+        if len(dipoles) != 1:
+            raise ConfigError("site: energy loss in rock (paper 000 Eq. 22) needs exactly one "
+                              f"dipole_nucleus_elastic interaction, got {len(dipoles)}")
+        return Propagation(self.site.params(), dipoles[0].mu_muB,
+                           np.linspace(-1.0, 1.0, COS_BINS + 1))
 
     def _time_model(self, component) -> tuple[int, np.ndarray]:
         """The component's own time structure; for a far source without one, uniform over the
@@ -134,13 +151,16 @@ class Generator:
         """Draw block b into out (NCOL x n view) and chan (n)."""
         p = self.plan
         g = p.geometry
+        prop = p.propagation
         trials, bad = sample_events(
-            block_rng(self.seed, b), chan.size, p.cell_cdf, p.cell_E_lo, p.cell_E_hi, p.cell_H,
-            p.cell_chan, p.chan_spec_kind, p.chan_spec_p, p.chan_proc, p.chan_p, p.chan_T_lo,
-            p.chan_T_hi, p.chan_time_kind, p.chan_time_p, p.chan_osc, p.t_ln, p.t_h, p.t_G,
-            p.t_n, g.fid_kind, g.fid_p, g.src_kind, g.src_p, g.L_min,
-            self.source.direction.kind, self._dir_params, g.distance, p.osc,
-            self.detector.vertex_resolution_mm * mm, out, chan)
+            block_rng(self.seed, b), chan.size, p.cell_cdf, p.cell_E_lo, p.cell_E_hi,
+            p.cell_c_lo, p.cell_c_hi, p.cell_H, p.cell_chan, p.chan_spec_kind, p.chan_spec_p,
+            p.chan_proc, p.chan_p, p.chan_T_lo, p.chan_T_hi, p.chan_time_kind, p.chan_time_p,
+            p.chan_osc, p.chan_life, p.t_ln, p.t_h, p.t_G, p.t_n, g.fid_kind, g.fid_p,
+            g.src_kind, g.src_p, g.L_min, self.source.direction.kind, self._dir_params,
+            g.distance, p.osc, self.detector.vertex_resolution_mm * mm, prop is not None,
+            prop.site_p if prop is not None else np.zeros(12),
+            prop.mu_muB if prop is not None else 0.0, out, chan)
         if bad:
             raise EnvelopeError(
                 f"{bad} proposals exceeded the envelope in block {b}: the sampler's bound "
@@ -219,6 +239,7 @@ class Generator:
                          "T_max_keV": self.detector.T_max / keV,
                          "reference": self.detector.reference},
             "interactions": [it.describe() for it in self.interactions],
+            "site": self.site.describe() if self.site is not None else None,
         }
 
     def run(self, n_events: int, output: str | Path | None, *, chunk_events: int = CHUNK_EVENTS,

@@ -47,6 +47,10 @@ BRANCHES: tuple[Branch, ...] = (
     Branch("vtx_reco_x_mm", np.float64, "mm", "reconstructed vertex x (detector resolution)"),
     Branch("vtx_reco_y_mm", np.float64, "mm", "reconstructed vertex y"),
     Branch("vtx_reco_z_mm", np.float64, "mm", "reconstructed vertex z"),
+    Branch("E_surface_MeV", np.float64, "MeV",
+           "total energy at the Earth's surface (= E_in_MeV without a site)"),
+    Branch("path_rock_mm", np.float64, "mm", "path through the site's rock (0 without a site)"),
+    Branch("cos_zenith", np.float64, "1", "cosine of the arrival zenith angle (1: from above)"),
 )
 
 BRANCH_TYPES = {b.name: b.dtype for b in BRANCHES}

@@ -25,11 +25,13 @@ from numba import njit
 from ..geometry import sample_point
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
 from ..physics.oscillation import p_ee_3plus1
+from ..physics.propagation import transport
 from .dispatch import dsigma_dT, flux
 
 #: Rows of the float64 output array filled by `sample_events`.
 COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_out",
-           "pz_out", "px_rec", "py_rec", "pz_rec", "t", "sx", "sy", "sz", "L", "rx", "ry", "rz")
+           "pz_out", "px_rec", "py_rec", "pz_rec", "t", "sx", "sy", "sz", "L", "rx", "ry", "rz",
+           "E_surf", "path", "cz")
 NCOL = len(COLUMNS)
 DIRECTION_FIXED = 1  # mirrors mcgen.sources.base (0 = isotropic)
 TIME_UNIFORM, TIME_DECAY_WINDOWS, TIME_PION_PROMPT, TIME_PION_DELAYED = 1, 2, 3, 4
@@ -69,13 +71,17 @@ def sample_time(kind, p, rng):
 
 
 @njit(cache=True, nogil=True)
-def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
+def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_H, cell_chan,
                   chan_spec_kind, chan_spec_p, chan_proc, chan_p, chan_T_lo, chan_T_hi,
-                  chan_time_kind, chan_time_p, chan_osc, t_ln, t_h, t_G, t_n,
+                  chan_time_kind, chan_time_p, chan_osc, chan_life, t_ln, t_h, t_G, t_n,
                   fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance, osc,
-                  vtx_sigma, out, out_chan):
+                  vtx_sigma, prop, site_p, mu_prop, out, out_chan):
     """Fill out[:, :n] (rows COLUMNS) and out_chan[:n]; return (trials, violations).
-    src_kind < 0 means a far source (direction model dir_kind/dir_p, baseline `distance`)."""
+    src_kind < 0 means a far source (direction model dir_kind/dir_p, baseline `distance`).
+    prop: propagate from the surface through the site's rock (far isotropic sources): the
+    cell's energy is the surface energy and the arrival cos(zenith) is drawn in the cell's
+    [cell_c_lo, cell_c_hi]; the flux is evaluated at the surface energy and the cross section
+    at the detector energy, times the survival probability."""
     total = cdf[cdf.size - 1]
     near = src_kind >= 0
     trials = 0
@@ -87,8 +93,18 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
         if c >= cdf.size:
             c = cdf.size - 1
         i = cell_chan[c]
-        E = cell_E_lo[c] + rng.random() * (cell_E_hi[c] - cell_E_lo[c])
+        E_s = cell_E_lo[c] + rng.random() * (cell_E_hi[c] - cell_E_lo[c])
         m1, m3, M = chan_p[i, 0], chan_p[i, 1], chan_p[i, 2]
+        surv = 1.0
+        path = 0.0
+        cz = 0.0
+        if prop:
+            cz = cell_c_lo[c] + rng.random() * (cell_c_hi[c] - cell_c_lo[c])
+            E, path, surv = transport(E_s, cz, m1, mu_prop, site_p, chan_life[i])
+            if surv <= 0.0:
+                continue
+        else:
+            E = E_s
         tmin, tmax = recoil_range(E, m1, m3, M)
         Ta = max(chan_T_lo[i], tmin)
         Tb = min(chan_T_hi[i], tmax)
@@ -114,8 +130,8 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
             continue
         T = math.exp(ln_e[j] + (y_ - G[j]) / h[j])
         T = min(max(T, Ta), Tb)
-        f = flux(chan_spec_kind[i], chan_spec_p[i], E) * (Gb - Ga) * T * dsigma_dT(
-            chan_proc[i], chan_p[i], E, T)
+        f = flux(chan_spec_kind[i], chan_spec_p[i], E_s) * (Gb - Ga) * T * dsigma_dT(
+            chan_proc[i], chan_p[i], E, T) * surv
         if near:
             f *= (L_min / L) ** 2
         if chan_osc[i]:
@@ -129,7 +145,12 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
         if near:
             ux, uy, uz = dx / L, dy / L, dz / L
         else:
-            if dir_kind == DIRECTION_FIXED:
+            if prop:
+                uz = -cz
+                phi = 2.0 * math.pi * rng.random()
+                st = math.sqrt(max(0.0, 1.0 - uz * uz))
+                ux, uy = st * math.cos(phi), st * math.sin(phi)
+            elif dir_kind == DIRECTION_FIXED:
                 ux, uy, uz = dir_p[0], dir_p[1], dir_p[2]
             else:
                 uz = 2.0 * rng.random() - 1.0
@@ -176,6 +197,9 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_H, cell_chan,
             out[20, k] = x
             out[21, k] = y
             out[22, k] = z
+        out[23, k] = E_s
+        out[24, k] = path
+        out[25, k] = -uz
         out_chan[k] = i
         k += 1
     return trials, violations

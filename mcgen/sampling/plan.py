@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
@@ -21,13 +21,17 @@ from numba import njit
 from ..constants import keV
 from ..errors import ConfigError
 from ..geometry import Point, min_distance_bound, quadrature
+from ..physics.energy_loss import stop_kinetic
 from ..physics.oscillation import p_ee_3plus1
+from ..physics.propagation import transport
 from . import quadrature as quad
 
 E_BINS_PER_DECADE = 200
 T_BINS_PER_DECADE = 40
 GEOMETRY_NODES = 12  # Gauss-Legendre nodes per coordinate of each volume
 L_BINS = 4096  # baseline histogram for oscillating continuous spectra
+COS_BINS = 48  # arrival cos(zenith) bins of the proposal when propagating through rock
+COS_NODES = 4  # Gauss-Legendre nodes per cos bin for the rate
 
 
 class ClosedChannelWarning(UserWarning):
@@ -96,6 +100,56 @@ def _survival_matrix(E, L, s2, dm2):
     return out
 
 
+@njit(cache=True)
+def _transport_table(E, cz, m, mu, site_p, life):
+    """Detector energies and survival for all (E, cz) pairs."""
+    Ed = np.empty((E.size, cz.size))
+    sv = np.empty((E.size, cz.size))
+    for i in range(E.size):
+        for j in range(cz.size):
+            Ed[i, j], _, sv[i, j] = transport(E[i], cz[j], m, mu, site_p, life)
+    return Ed, sv
+
+
+@dataclass
+class Propagation:
+    """Transport through a site's rock: site parameters, the dipole moment [mu_B] of Eq. (22)
+    and the cos(zenith) bins of the proposal."""
+
+    site_p: np.ndarray
+    mu_muB: float
+    cos_edges: np.ndarray
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def table(self, component, E: np.ndarray, cz: np.ndarray, with_life: bool = True):
+        """(E_det, survival) for all (E, cz), memoised per component (channels share it)."""
+        key = (id(component), E.size, float(E[0]), float(E[-1]), cz.size, float(cz[0]),
+               with_life)
+        if key not in self._memo:
+            life = component.lifetime if with_life else np.inf
+            self._memo[key] = _transport_table(E, cz, component.mass, self.mu_muB, self.site_p,
+                                               life)
+        return self._memo[key]
+
+    def rate_integral(self, channel, E, s) -> float:
+        """integral dcos/2 integral dE flux sigma_vis(E_det) survival, with E, s the surface
+        energy nodes and weights x flux x 1 of _energy_nodes (sigma_vis interpolated on a fine
+        table of detector energies: the E nodes and cell edges)."""
+        comp = channel.component
+        low = np.geomspace(max(comp.mass, 1e-3), comp.E_min, 64) if comp.E_min > comp.mass \
+            else np.zeros(0)
+        E_tab = np.unique(np.concatenate([E, low, [comp.E_min, comp.E_max],
+                                          channel.energy_breaks(comp.E_min, comp.E_max)]))
+        sig = quad.sigma_visible_array(channel.process, channel.params, E_tab, channel.T_lo,
+                                       channel.T_hi, channel.T_breaks)
+        x, w = np.polynomial.legendre.leggauss(COS_NODES)
+        lo, hi = self.cos_edges[:-1, None], self.cos_edges[1:, None]
+        cz = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
+        wc = (0.5 * (hi - lo) * w).ravel() / 2.0  # isotropic: dcos / 2
+        Ed, sv = self.table(comp, E, cz)
+        return float(s @ ((np.interp(Ed, E_tab, sig) * sv) @ wc))
+
+
 @dataclass
 class SourceGeometry:
     """Where events come from, for the kernel and for the rates."""
@@ -133,8 +187,9 @@ def source_geometry(source, detector) -> SourceGeometry:
                           L_min, math.nan, L, w)
 
 
-def _energy_nodes(channel, edges):
-    """(E, weight x spectrum x sigma_vis) Gauss-Legendre nodes of a channel [MeV, mm^2]."""
+def _energy_nodes(channel, edges, with_sigma: bool = True):
+    """(E, weight x spectrum x sigma_vis) Gauss-Legendre nodes of a channel [MeV, mm^2]
+    (without sigma_vis if with_sigma is False)."""
     comp = channel.component
     if comp.is_line:
         E = edges[:1]
@@ -144,13 +199,19 @@ def _energy_nodes(channel, edges):
         lo, hi = edges[:-1, None], edges[1:, None]
         E = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
         s = (0.5 * (hi - lo) * w).ravel() * comp.flux(E)
+    if not with_sigma:
+        return E, s
     sig = quad.sigma_visible_array(channel.process, channel.params, E, channel.T_lo,
                                    channel.T_hi, channel.T_breaks)
     return E, s * sig
 
 
-def channel_rate(channel, edges, geo: SourceGeometry, source, detector) -> float:
+def channel_rate(channel, edges, geo: SourceGeometry, source, detector,
+                 prop: Propagation | None = None) -> float:
     """Expected events of one channel (see the module docstring)."""
+    if prop is not None:
+        E, s = _energy_nodes(channel, edges, with_sigma=False)
+        return prop.rate_integral(channel, E, s) * channel.target.per_kg * detector.exposure
     E, s = _energy_nodes(channel, edges)
     osc = source.oscillation if channel.component.oscillates else None
     if not geo.near:
@@ -182,6 +243,8 @@ class Plan:
     cell_cdf: np.ndarray
     cell_E_lo: np.ndarray
     cell_E_hi: np.ndarray
+    cell_c_lo: np.ndarray
+    cell_c_hi: np.ndarray
     cell_H: np.ndarray
     cell_chan: np.ndarray
     t_ln: np.ndarray
@@ -197,7 +260,9 @@ class Plan:
     chan_time_kind: np.ndarray
     chan_time_p: np.ndarray
     chan_osc: np.ndarray
+    chan_life: np.ndarray
     osc: np.ndarray
+    propagation: Propagation | None
 
     @property
     def expected(self) -> float:
@@ -218,10 +283,14 @@ def _pad(rows, dtype=np.float64) -> np.ndarray:
     return out
 
 
-def build_plan(source, detector, channels, time_models) -> Plan:
+def build_plan(source, detector, channels, time_models, prop: Propagation | None = None
+               ) -> Plan:
     """Rates by quadrature and proposal tables for the given channels. time_models: the
-    (kind, params array) of each channel's emission times."""
+    (kind, params array) of each channel's emission times; prop: transport through rock."""
     geo = source_geometry(source, detector)
+    if prop is not None and (geo.near or source.direction.kind != 0):
+        raise ConfigError(f"source {source.name}: propagation through a site's rock needs a "
+                          "far source with isotropic directions")
     if not geo.near and detector.exposure_kg_day is None:
         raise ConfigError(f"detector {detector.name}: no exposure: give exposure_kg_day, or "
                           "live_days (with mass_kg or a material density)")
@@ -249,29 +318,43 @@ def build_plan(source, detector, channels, time_models) -> Plan:
             continue
         env = t_envelope(ch, T_top)
         envelopes.append(env)
-        rates.append(channel_rate(ch, edges, geo, source, detector))
+        rates.append(channel_rate(ch, edges, geo, source, detector, prop))
         fmax = flux_bin_max(ch.component, edges)
         hi = edges[1:] if edges.size > 1 else edges
-        T_up = np.array([min(ch.T_hi, ch.recoil_range(e)[1]) for e in hi])
-        H = fmax * env.G_at(np.maximum(T_up, ch.T_lo))
+        lo = edges[:-1] if edges.size > 1 else edges[:1]
         width = np.diff(edges) if not ch.component.is_line else np.ones(1)
-        w = H * width * ch.target.per_kg * scale
+        if prop is None:
+            c_lo, c_hi, dc = np.array([-1.0]), np.array([1.0]), np.array([1.0])
+            E_det = hi[:, None]
+        else:  # the largest detector energy of a cell: highest E, shortest path (largest cos)
+            c_lo, c_hi = prop.cos_edges[:-1], prop.cos_edges[1:]
+            dc = (c_hi - c_lo) / 2.0
+            comp = ch.component
+            E_det = prop.table(comp, hi, c_hi, with_life=False)[0]
+            E_det = np.where(E_det - comp.mass > stop_kinetic(comp.mass), E_det, 0.0)
+        T_up = np.vectorize(lambda e: min(ch.T_hi, ch.recoil_range(e)[1]) if e > 0 else 0.0)(
+            E_det)
+        H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
+        w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
         keep = w > 0
-        cells.append((w[keep], edges[:-1][keep] if edges.size > 1 else edges[:1],
-                      hi[keep], H[keep], np.full(keep.sum(), i, dtype=np.int64)))
+        nE, nc = H.shape
+        cells.append((w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep],
+                      np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep], H.ravel()[keep],
+                      np.full(keep.sum(), i, dtype=np.int64)))
     t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
     t_G = _pad([e.G if e is not None else [] for e in envelopes])
     t_h = _pad([e.h if e is not None else [] for e in envelopes])
     t_n = np.array([e.h.size if e is not None else 1 for e in envelopes], dtype=np.int64)
     if cells:
-        w, e_lo, e_hi, H, chan = (np.concatenate(x) for x in zip(*cells))
+        w, e_lo, e_hi, c_lo, c_hi, H, chan = (np.concatenate(x) for x in zip(*cells))
     else:
-        w = e_lo = e_hi = H = np.zeros(0)
+        w = e_lo = e_hi = c_lo = c_hi = H = np.zeros(0)
         chan = np.zeros(0, dtype=np.int64)
     osc = source.oscillation
     return Plan(
         channels=list(channels), rates=np.array(rates, float), geometry=geo,
-        cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_H=H,
+        cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_c_lo=c_lo,
+        cell_c_hi=c_hi, cell_H=H,
         cell_chan=chan.astype(np.int64), t_ln=t_ln, t_h=t_h, t_G=t_G, t_n=t_n,
         chan_proc=np.array([ch.process for ch in channels], dtype=np.int64),
         chan_p=_pad([ch.params for ch in channels]),
@@ -282,6 +365,8 @@ def build_plan(source, detector, channels, time_models) -> Plan:
         chan_time_kind=np.array([k for k, _ in time_models], dtype=np.int64),
         chan_time_p=_pad([p for _, p in time_models]),
         chan_osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
+        chan_life=np.array([ch.component.lifetime for ch in channels]),
         osc=np.array([osc.sin2_2theta, osc.dm2_eV2] if osc is not None else [0.0, 0.0]),
+        propagation=prop,
     )
 

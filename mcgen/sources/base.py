@@ -94,6 +94,7 @@ class Component:
     nodes: np.ndarray
     time: TimeModel = field(default_factory=TimeModel)
     oscillates: bool = False
+    lifetime: float = math.inf  # c x proper mean life [mm] (inf: stable)
 
     @property
     def is_line(self) -> bool:
