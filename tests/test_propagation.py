@@ -82,8 +82,11 @@ def test_negligible_loss_keeps_isotropy():
                           site=Site("s", depth_m=1000))
     ev = gen.sample(50_000)
     assert stats.kstest((ev["cos_zenith"] + 1) / 2, "uniform").pvalue > 1e-4
-    # up-going dipoles cross up to 12,700 km of rock: still < 1 % loss at 1e-6 mu_B
-    assert np.allclose(ev["E_in_MeV"], ev["E_surface_MeV"], rtol=1e-2)
+    # from above (< 14 km of rock) the loss is negligible; up-going dipoles cross up to
+    # 12,700 km of rock, where slow ones (beta gamma < 1) lose more
+    down = ev["cos_zenith"] > 0.1
+    assert np.allclose(ev["E_in_MeV"][down], ev["E_surface_MeV"][down], rtol=1e-4)
+    assert np.all(ev["E_in_MeV"] <= ev["E_surface_MeV"])
     no_rock = mcgen.Generator(mcgen.AtmosphericDipoleSource(10.0), det,
                               mcgen.DipoleNucleusElastic(1e-6))
     assert gen.expected_events == pytest.approx(no_rock.expected_events, rel=5e-3)
