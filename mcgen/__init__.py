@@ -8,12 +8,27 @@ from .errors import ConfigError
 from .generator import Generator, RunSummary
 from .geometry import Box, Cylinder, Point, Sphere
 from .interactions import DipoleNucleusElastic, Interaction, NuElectronElastic
-from .sources import AtmosphericDipoleSource, Direction, MomentumPowerLawSource, Source
+from .sites import Site
+from .sources import (
+    AtmosphericDipoleSource,
+    AtmosphericNeutrinoSource,
+    Direction,
+    ElectronCaptureSource,
+    MomentumPowerLawSource,
+    MonoenergeticSource,
+    Oscillation,
+    ReactorSource,
+    SolarSource,
+    Source,
+    StoppedPionSource,
+    TabulatedSource,
+)
 
 __all__ = [
-    "AtmosphericDipoleSource", "Box", "ConfigError", "Cylinder", "Detector",
-    "DipoleNucleusElastic", "Direction", "Generator", "Interaction", "Material",
-    "MomentumPowerLawSource", "NuElectronElastic", "Point", "RunSummary", "Source", "Sphere",
-    "Target",
+    "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Box", "ConfigError", "Cylinder",
+    "Detector", "DipoleNucleusElastic", "Direction", "ElectronCaptureSource", "Generator",
+    "Interaction", "Material", "MomentumPowerLawSource", "MonoenergeticSource",
+    "NuElectronElastic", "Oscillation", "Point", "ReactorSource", "RunSummary", "Site",
+    "SolarSource", "Source", "Sphere", "StoppedPionSource", "TabulatedSource", "Target",
     "__version__",
 ]

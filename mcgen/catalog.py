@@ -22,12 +22,28 @@ except ModuleNotFoundError:  # Python < 3.11
 from .detectors import Detector, Material
 from .errors import ConfigError
 from .geometry import SHAPES, Shape
-from .interactions import DipoleNucleusElastic
-from .sources import AtmosphericDipoleSource, Direction, MomentumPowerLawSource
+from .interactions import DipoleNucleusElastic, NuElectronElastic
+from .sites import Site
+from .sources import (
+    AtmosphericDipoleSource,
+    AtmosphericNeutrinoSource,
+    Direction,
+    ElectronCaptureSource,
+    MomentumPowerLawSource,
+    MonoenergeticSource,
+    Oscillation,
+    ReactorSource,
+    SolarSource,
+    StoppedPionSource,
+    TabulatedSource,
+)
 
-SOURCE_KINDS = {"atmospheric_dipole": AtmosphericDipoleSource,
-                "momentum_power_law": MomentumPowerLawSource}
-PROCESSES = {"dipole_nucleus_elastic": DipoleNucleusElastic}
+SOURCE_KINDS = {cls.name: cls for cls in (
+    AtmosphericDipoleSource, MomentumPowerLawSource, ElectronCaptureSource, ReactorSource,
+    SolarSource, AtmosphericNeutrinoSource, StoppedPionSource, MonoenergeticSource,
+    TabulatedSource)}
+PROCESSES = {"dipole_nucleus_elastic": DipoleNucleusElastic,
+             "nu_electron_elastic": NuElectronElastic}
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
@@ -55,6 +71,7 @@ def _entries(kind: str) -> dict[str, Path]:
 def names() -> dict[str, list[str]]:
     """Known detectors, sources (catalogue entries and kinds) and processes."""
     return {"detectors": sorted(_entries("detectors")),
+            "sites": sorted(_entries("sites")),
             "sources": sorted(_entries("sources")),
             "source kinds": sorted(SOURCE_KINDS),
             "processes": sorted(PROCESSES)}
@@ -104,20 +121,58 @@ def _kwargs(where: str, cls, spec: dict) -> dict:
 
 
 # -- sources ------------------------------------------------------------------------------
-def make_source(spec: dict):
-    """A Source from a [source] table (``name`` of a catalogue entry and/or ``kind``)."""
+def make_source(spec: dict, base_dir: str | os.PathLike | None = None):
+    """A Source from a [source] table (``name`` of a catalogue entry and/or ``kind``).
+
+    Sub-tables: ``[source.shape]`` (a near source's volume: ``shape = "point" | "cylinder" |
+    "box" | "sphere"``, dimensions and ``center_mm`` as for a detector's fiducial volume) and
+    ``[source.oscillation]`` (``sin2_2theta``, ``dm2_eV2``). Over a catalogue entry, a
+    [source.shape] table overrides single fields (e.g. only ``center_mm``), or replaces the
+    whole shape when it names another ``shape``. A relative ``path`` (tabulated
+    source) is taken relative to base_dir (the run card's directory) when given."""
     spec = dict(spec)
     if "name" in spec:
-        spec = _merge(_lookup("sources", spec.pop("name")), spec)
+        base = _lookup("sources", spec.pop("name"))
+        over = spec.get("shape")
+        if (isinstance(over, dict) and isinstance(base.get("shape"), dict)
+                and over.get("shape", base["shape"].get("shape")) != base["shape"].get("shape")):
+            base = {k: v for k, v in base.items() if k != "shape"}  # another kind of shape
+        spec = _merge(base, spec)
     spec = {k: v for k, v in spec.items() if k not in DESCRIPTIVE}
     kind = spec.pop("kind", None)
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"source.kind = {kind!r}: allowed are {sorted(SOURCE_KINDS)} "
                           f"(or source.name, one of {sorted(_entries('sources'))})")
+    cls = SOURCE_KINDS[kind]
+    _kwargs(f"source ({kind})", cls, spec)  # unknown or missing fields first
     if "direction" in spec:
         spec["direction"] = make_direction(spec["direction"])
-    cls = SOURCE_KINDS[kind]
-    return cls(**_kwargs(f"source ({kind})", cls, spec))
+    if "shape" in spec:
+        if not isinstance(spec["shape"], dict):
+            raise ConfigError(f"source.shape = {spec['shape']!r}: must be a table [source.shape]"
+                              " with shape = \"point\" | \"cylinder\" | \"box\" | \"sphere\"")
+        spec["shape"] = make_shape("source.shape", spec["shape"])
+    if "oscillation" in spec:
+        spec["oscillation"] = make_oscillation(spec["oscillation"])
+    if kind == "tabulated" and base_dir is not None and isinstance(spec.get("path"), str):
+        path = Path(spec["path"])
+        spec["path"] = str(path if path.is_absolute() else Path(base_dir) / path)
+    return cls(**spec)
+
+
+def make_oscillation(value) -> Oscillation:
+    """Oscillation from a [source.oscillation] table (sin2_2theta, dm2_eV2)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"source.oscillation = {value!r}: must be a table with sin2_2theta "
+                          "and dm2_eV2")
+    _check_keys("source.oscillation", value, ["sin2_2theta", "dm2_eV2"])
+    missing = [k for k in ("sin2_2theta", "dm2_eV2") if k not in value]
+    if missing:
+        raise ConfigError(f"source.oscillation: missing field(s) {missing}")
+    for k, v in value.items():
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise ConfigError(f"source.oscillation.{k} = {v!r}: must be a number")
+    return Oscillation(float(value["sin2_2theta"]), float(value["dm2_eV2"]))
 
 
 def make_direction(value) -> Direction:
@@ -157,7 +212,7 @@ def make_detector(spec: dict) -> Detector:
     elif "material" not in spec:
         _lookup("detectors", name)  # raises: unknown name
     allowed = {"threshold_keV", "window_keV", "exposure_kg_day", "mass_kg", "live_days",
-               "elements", "material", "fiducial"} | DESCRIPTIVE
+               "elements", "vertex_resolution_mm", "material", "fiducial"} | DESCRIPTIVE
     _check_keys(f"detector {name}", spec, allowed)
     for key in ("material", "fiducial", "threshold_keV"):
         if key not in spec:
@@ -169,7 +224,7 @@ def make_detector(spec: dict) -> Detector:
     material = Material(mat["formula"], mat.get("density_g_cm3"))
     fiducial = make_shape(f"detector {name}.fiducial", spec["fiducial"])
     kw = {k: spec[k] for k in ("threshold_keV", "window_keV", "exposure_kg_day", "mass_kg",
-                               "live_days", "elements") if k in spec}
+                               "live_days", "elements", "vertex_resolution_mm") if k in spec}
     return Detector(name, material, fiducial, reference=spec.get("reference", ""), **kw)
 
 
@@ -191,6 +246,7 @@ class RunCard:
     source: object
     detector: Detector
     interactions: list
+    site: Site | None = None
     run: dict = field(default_factory=dict)
     text: str = ""
     path: str = ""
@@ -199,7 +255,8 @@ class RunCard:
 def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard:
     """Read and validate a TOML run card; `overrides` replace fields of [run]."""
     data = read_toml(path)
-    _check_keys(f"run card {str(path)!r}", data, ["run", "source", "detector", "interaction"])
+    _check_keys(f"run card {str(path)!r}", data,
+                ["run", "source", "detector", "interaction", "site"])
     for key in ("source", "detector", "interaction"):
         if key not in data:
             raise ConfigError(f"run card {str(path)!r}: missing table [{key}]")
@@ -211,8 +268,22 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
     if isinstance(interactions, dict):
         interactions = [interactions]
     return RunCard(
-        source=make_source(data["source"]),
+        source=make_source(data["source"], base_dir=Path(path).resolve().parent),
         detector=make_detector(data["detector"]),
         interactions=[make_interaction(s) for s in interactions],
+        site=make_site(data["site"]) if "site" in data else None,
         run=run, text=Path(path).read_text(), path=str(path),
     )
+
+
+def make_site(spec: dict) -> Site:
+    """A Site from a [site] table (``name`` of a catalogue entry and/or ``depth_m`` or
+    ``depth_mwe``)."""
+    spec = dict(spec)
+    if "name" in spec and spec["name"] in _entries("sites"):
+        spec = _merge(_lookup("sites", spec["name"]), spec)
+    elif "depth_m" not in spec and "depth_mwe" not in spec:
+        _lookup("sites", spec.get("name", "?"))  # raises: unknown name
+    name = spec.get("name", "site")
+    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe"} | DESCRIPTIVE)
+    return Site(name, depth_m=spec.get("depth_m"), depth_mwe=spec.get("depth_mwe"))

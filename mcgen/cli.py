@@ -40,12 +40,15 @@ def _run(args) -> int:
                                  "compression": args.compression, "threads": args.threads})
     r = card.run
     out = Path(r["output"])
-    gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"])
+    gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
+                    site=card.site)
     print(f"mcgen {__version__}: {card.path}")
     print(f"  source     : {card.source.describe()}")
     print(f"  detector   : {card.detector}")
     for it in card.interactions:
         print(f"  interaction: {it.describe()}")
+    if card.site is not None:
+        print(f"  site       : {card.site}")
     summary = gen.run(r["events"], out, chunk_events=r["chunk_events"],
                       compression=r["compression"], run_card=card.text,
                       progress=not args.quiet, threads=r["threads"])

@@ -60,6 +60,6 @@ PDG_STERILE = 9900014
 
 __all__ = [
     "ALPHA", "AMU", "G_FERMI", "HBARC", "HBARC2", "M_ELECTRON", "M_MUON", "MU_BOHR",
-    "N_AVOGADRO", "PDG_STERILE", "SIN2_THETA_W", "GeV", "MeV", "cm", "cm2", "day", "eV", "fm", "g", "keV", "kg", "km", "m",
-    "mm", "ns", "s", "year",
+    "N_AVOGADRO", "PDG_STERILE", "SIN2_THETA_W", "GeV", "MeV", "cm", "cm2", "day", "eV", "fm",
+    "g", "keV", "kg", "km", "m", "mm", "ns", "s", "year",
 ]

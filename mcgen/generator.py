@@ -16,14 +16,13 @@ from ._version import __version__
 from .constants import day, keV, mm, ns
 from .detectors import Detector
 from .errors import ConfigError
-from .interactions import Interaction
+from .interactions import DipoleNucleusElastic, Interaction
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
 from .sampling.kernels import COLUMNS, NCOL, sample_events
-from .interactions import DipoleNucleusElastic
 from .sampling.plan import COS_BINS, Plan, Propagation, build_plan
-from .sites import Site
 from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
+from .sites import Site
 from .sources import Source
 from .sources.base import TIME_NONE, TIME_UNIFORM
 

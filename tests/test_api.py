@@ -5,10 +5,11 @@ import mcgen
 
 def test_public_api():
     assert sorted(mcgen.__all__) == sorted([
-        "AtmosphericDipoleSource", "Box", "ConfigError", "Cylinder", "Detector",
-        "DipoleNucleusElastic", "Direction", "Generator", "Interaction", "Material",
-        "MomentumPowerLawSource", "NuElectronElastic", "Point", "RunSummary", "Source", "Sphere",
-        "Target",
+        "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Box", "ConfigError", "Cylinder",
+        "Detector", "DipoleNucleusElastic", "Direction", "ElectronCaptureSource", "Generator",
+        "Interaction", "Material", "MomentumPowerLawSource", "MonoenergeticSource",
+        "NuElectronElastic", "Oscillation", "Point", "ReactorSource", "RunSummary", "Site",
+        "SolarSource", "Source", "Sphere", "StoppedPionSource", "TabulatedSource", "Target",
         "__version__",
     ])
     for name in mcgen.__all__:

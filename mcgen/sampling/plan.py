@@ -22,6 +22,7 @@ from ..constants import keV
 from ..errors import ConfigError
 from ..geometry import Point, min_distance_bound, quadrature
 from ..physics.energy_loss import stop_kinetic
+from ..physics.kinematics import recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
 from . import quadrature as quad
@@ -97,6 +98,17 @@ def _survival_matrix(E, L, s2, dm2):
     for i in range(L.size):
         for j in range(E.size):
             out[i, j] = p_ee_3plus1(E[j], L[i], s2, dm2)
+    return out
+
+
+@njit(cache=True)
+def _tmax_array(E, m1, m3, M):
+    """Largest recoil [MeV] at each energy of a 2-d array (0 where E = 0: ranged out)."""
+    out = np.zeros(E.shape)
+    for i in range(E.shape[0]):
+        for j in range(E.shape[1]):
+            if E[i, j] > 0.0:
+                out[i, j] = recoil_range(E[i, j], m1, m3, M)[1]
     return out
 
 
@@ -332,8 +344,7 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
             comp = ch.component
             E_det = prop.table(comp, hi, c_hi, with_life=False)[0]
             E_det = np.where(E_det - comp.mass > stop_kinetic(comp.mass), E_det, 0.0)
-        T_up = np.vectorize(lambda e: min(ch.T_hi, ch.recoil_range(e)[1]) if e > 0 else 0.0)(
-            E_det)
+        T_up = np.minimum(ch.T_hi, _tmax_array(E_det, *ch.masses))
         H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
         w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
         keep = w > 0
