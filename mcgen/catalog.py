@@ -180,7 +180,10 @@ def make_direction(value) -> Direction:
         return Direction.isotropic()
     if isinstance(value, list):
         return Direction.fixed(value)
-    raise ConfigError(f"source.direction = {value!r}: allowed are \"isotropic\" or [x, y, z]")
+    if isinstance(value, dict) and set(value) == {"cos_zenith", "weights"}:
+        return Direction.zenith_table(value["cos_zenith"], value["weights"])
+    raise ConfigError(f"source.direction = {value!r}: allowed are \"isotropic\", [x, y, z] or "
+                      "{cos_zenith = [...], weights = [...]}")
 
 
 # -- detectors ----------------------------------------------------------------------------
@@ -282,8 +285,15 @@ def make_site(spec: dict) -> Site:
     spec = dict(spec)
     if "name" in spec and spec["name"] in _entries("sites"):
         spec = _merge(_lookup("sites", spec["name"]), spec)
-    elif "depth_m" not in spec and "depth_mwe" not in spec:
+    elif not {"depth_m", "depth_mwe", "slant_table"} & set(spec):
         _lookup("sites", spec.get("name", "?"))  # raises: unknown name
     name = spec.get("name", "site")
-    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe"} | DESCRIPTIVE)
-    return Site(name, depth_m=spec.get("depth_m"), depth_mwe=spec.get("depth_mwe"))
+    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe", "slant_table"} | DESCRIPTIVE)
+    table = spec.get("slant_table")
+    if table is not None:
+        if not (isinstance(table, dict) and set(table) == {"cos_zenith", "depth_mwe"}):
+            raise ConfigError(f"site {name}.slant_table = {table!r}: must be a table with "
+                              "cos_zenith = [...] and depth_mwe = [...]")
+        table = (table["cos_zenith"], table["depth_mwe"])
+    return Site(name, depth_m=spec.get("depth_m"), depth_mwe=spec.get("depth_mwe"),
+                slant_table=table)

@@ -20,7 +20,7 @@ from .interactions import DipoleNucleusElastic, Interaction
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
 from .sampling.kernels import COLUMNS, NCOL, sample_events
-from .sampling.plan import COS_BINS, Plan, Propagation, build_plan
+from .sampling.plan import Plan, Propagation, build_plan
 from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
 from .sites import Site
 from .sources import Source
@@ -125,8 +125,7 @@ class Generator:
         if len(dipoles) != 1:
             raise ConfigError("site: energy loss in rock (paper 000 Eq. 22) needs exactly one "
                               f"dipole_nucleus_elastic interaction, got {len(dipoles)}")
-        return Propagation(self.site.params(), dipoles[0].mu_muB,
-                           np.linspace(-1.0, 1.0, COS_BINS + 1))
+        return Propagation(self.site.params(), dipoles[0].mu_muB, self.source.direction)
 
     def _time_model(self, component) -> tuple[int, np.ndarray]:
         """The component's own time structure; for a far source without one, uniform over the
@@ -152,10 +151,7 @@ class Generator:
         g = p.geometry
         prop = p.propagation
         trials, bad = sample_events(
-            block_rng(self.seed, b), chan.size, p.cell_cdf, p.cell_E_lo, p.cell_E_hi,
-            p.cell_c_lo, p.cell_c_hi, p.cell_H, p.cell_chan, p.chan_spec_kind, p.chan_spec_p,
-            p.chan_proc, p.chan_p, p.chan_T_lo, p.chan_T_hi, p.chan_time_kind, p.chan_time_p,
-            p.chan_osc, p.chan_life, p.t_ln, p.t_h, p.t_G, p.t_n, g.fid_kind, g.fid_p,
+            block_rng(self.seed, b), chan.size, *p.kernel_tables(), g.fid_kind, g.fid_p,
             g.src_kind, g.src_p, g.L_min, self.source.direction.kind, self._dir_params,
             g.distance, p.osc, self.detector.vertex_resolution_mm * mm, prop is not None,
             prop.site_p if prop is not None else np.zeros(12),

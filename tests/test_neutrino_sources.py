@@ -427,8 +427,8 @@ def test_atmospheric_neutrinos():
     assert totals == pytest.approx([1.84, 1.65, 3.52, 3.53], abs=0.006)  # data README
     assert [c.pdg for c in src.components] == [12, -12, 14, -14]
     assert src.direction.describe() == "isotropic"
-    with pytest.raises(mcgen.ConfigError, match="zenith_table.*not yet supported"):
-        AtmosphericNeutrinoSource(zenith_table=[[0, 1], [1, 1]])
+    with pytest.raises(mcgen.ConfigError, match="source.direction"):
+        AtmosphericNeutrinoSource(direction=mcgen.Direction.fixed([0, 0, -1]))
     with pytest.raises(mcgen.ConfigError, match="source.flavours"):
         AtmosphericNeutrinoSource(["nutau"])
 

@@ -52,10 +52,17 @@ def proper_length(E0: float, E1: float, m: float, mu_muB: float, mat, X: float) 
 def transport(E0: float, cos_zenith: float, m: float, mu_muB: float, site, lifetime: float):
     """(E at the detector [MeV], path [mm], survival probability) for a dipole of total surface
     energy E0 arriving from cos_zenith. site = (R_earth [mm], depth [mm], rho [g/cm^3],
-    9 material constants of energy_loss.STANDARD_ROCK layout); lifetime: proper mean life
+    9 material constants of energy_loss.STANDARD_ROCK layout[, n, cos[n], slant X[n] g/cm^2]:
+    a slant-depth table, used for cos_zenith >= its first node, the Earth chord below);
+    lifetime: proper mean life
     times c [mm] (inf: stable). A particle that ranges out has E = m and survival 0."""
-    path = rock_path(cos_zenith, site[0], site[1])
-    X = site[2] * path / 10.0  # g/cm^3 x mm -> g/cm^2
+    n = int(site[12]) if site.size > 12 else 0
+    if n > 0 and cos_zenith >= site[13]:  # tabulated slant depth [g/cm^2] vs cos(zenith)
+        X = np.interp(cos_zenith, site[13:13 + n], site[13 + n:13 + 2 * n])
+        path = X / site[2] * 10.0
+    else:
+        path = rock_path(cos_zenith, site[0], site[1])
+        X = site[2] * path / 10.0  # g/cm^3 x mm -> g/cm^2
     mat = site[3:12]
     E1 = propagate_dipole(E0, m, mu_muB, X, mat[0], mat[1], mat[2], mat[3], mat[4], mat[5],
                           mat[6], mat[7], mat[8])

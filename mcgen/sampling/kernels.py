@@ -26,6 +26,7 @@ from ..geometry import sample_point
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
+from ..physics.spectra import table_linear
 from .dispatch import dsigma_dT, flux
 
 #: Rows of the float64 output array filled by `sample_events`.
@@ -34,6 +35,7 @@ COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_
            "E_surf", "path", "cz")
 NCOL = len(COLUMNS)
 DIRECTION_FIXED = 1  # mirrors mcgen.sources.base (0 = isotropic)
+DIRECTION_ZENITH_TABLE = 2
 TIME_UNIFORM, TIME_DECAY_WINDOWS, TIME_PION_PROMPT, TIME_PION_DELAYED = 1, 2, 3, 4
 
 
@@ -71,7 +73,8 @@ def sample_time(kind, p, rng):
 
 
 @njit(cache=True, nogil=True)
-def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_H, cell_chan,
+def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_dmax, cell_H,
+                  cell_chan,
                   chan_spec_kind, chan_spec_p, chan_proc, chan_p, chan_T_lo, chan_T_hi,
                   chan_time_kind, chan_time_p, chan_osc, chan_life, t_ln, t_h, t_G, t_n,
                   fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance, osc,
@@ -81,7 +84,9 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
     prop: propagate from the surface through the site's rock (far isotropic sources): the
     cell's energy is the surface energy and the arrival cos(zenith) is drawn in the cell's
     [cell_c_lo, cell_c_hi]; the flux is evaluated at the surface energy and the cross section
-    at the detector energy, times the survival probability."""
+    at the detector energy, times the survival probability. With a zenith table (dir_kind 2)
+    cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cell_dmax."""
+    angular = prop or dir_kind == DIRECTION_ZENITH_TABLE
     total = cdf[cdf.size - 1]
     near = src_kind >= 0
     trials = 0
@@ -98,9 +103,13 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
         surv = 1.0
         path = 0.0
         cz = 0.0
-        if prop:
+        if angular:
             cz = cell_c_lo[c] + rng.random() * (cell_c_hi[c] - cell_c_lo[c])
-            E, path, surv = transport(E_s, cz, m1, mu_prop, site_p, chan_life[i])
+            if dir_kind == DIRECTION_ZENITH_TABLE:
+                surv = table_linear(cz, dir_p) / cell_dmax[c]
+        if prop:
+            E, path, s_rock = transport(E_s, cz, m1, mu_prop, site_p, chan_life[i])
+            surv *= s_rock
             if surv <= 0.0:
                 continue
         else:
@@ -145,7 +154,7 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
         if near:
             ux, uy, uz = dx / L, dy / L, dz / L
         else:
-            if prop:
+            if angular:
                 uz = -cz
                 phi = 2.0 * math.pi * rng.random()
                 st = math.sqrt(max(0.0, 1.0 - uz * uz))

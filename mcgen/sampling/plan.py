@@ -25,6 +25,7 @@ from ..physics.energy_loss import stop_kinetic
 from ..physics.kinematics import recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
+from ..sources.base import DIRECTION_FIXED, DIRECTION_ZENITH_TABLE
 from . import quadrature as quad
 
 E_BINS_PER_DECADE = 200
@@ -130,8 +131,12 @@ class Propagation:
 
     site_p: np.ndarray
     mu_muB: float
-    cos_edges: np.ndarray
+    direction: object  # mcgen.sources.Direction: isotropic or zenith table
     _memo: dict = field(default_factory=dict, repr=False)
+
+    def site_table_cos(self) -> np.ndarray:
+        n = int(self.site_p[12]) if self.site_p.size > 12 else 0
+        return self.site_p[13:13 + n]
 
     def table(self, component, E: np.ndarray, cz: np.ndarray, with_life: bool = True):
         """(E_det, survival) for all (E, cz), memoised per component (channels share it)."""
@@ -144,7 +149,7 @@ class Propagation:
         return self._memo[key]
 
     def rate_integral(self, channel, E, s) -> float:
-        """integral dcos/2 integral dE flux sigma_vis(E_det) survival, with E, s the surface
+        """integral dcos pdf(cos) integral dE flux sigma_vis(E_det) survival, E, s the surface
         energy nodes and weights x flux x 1 of _energy_nodes (sigma_vis interpolated on a fine
         table of detector energies: the E nodes and cell edges)."""
         comp = channel.component
@@ -155,11 +160,20 @@ class Propagation:
         sig = quad.sigma_visible_array(channel.process, channel.params, E_tab, channel.T_lo,
                                        channel.T_hi, channel.T_breaks)
         x, w = np.polynomial.legendre.leggauss(COS_NODES)
-        lo, hi = self.cos_edges[:-1, None], self.cos_edges[1:, None]
+        edges = cos_edges(self.direction, self)
+        lo, hi = edges[:-1, None], edges[1:, None]
         cz = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
-        wc = (0.5 * (hi - lo) * w).ravel() / 2.0  # isotropic: dcos / 2
+        wc = (0.5 * (hi - lo) * w).ravel() * self.direction.pdf(cz)
         Ed, sv = self.table(comp, E, cz)
         return float(s @ ((np.interp(Ed, E_tab, sig) * sv) @ wc))
+
+
+def cos_edges(direction, prop=None) -> np.ndarray:
+    """cos(zenith) bin edges of the angular proposal: uniform, plus the nodes of the zenith
+    table and of the site's slant-depth table (so both are linear within a bin)."""
+    extra = direction.table[0] if direction.kind == DIRECTION_ZENITH_TABLE else ()
+    site = prop.site_table_cos() if prop is not None else ()
+    return np.unique(np.concatenate([np.linspace(-1.0, 1.0, COS_BINS + 1), extra, site]))
 
 
 @dataclass
@@ -257,6 +271,7 @@ class Plan:
     cell_E_hi: np.ndarray
     cell_c_lo: np.ndarray
     cell_c_hi: np.ndarray
+    cell_dmax: np.ndarray
     cell_H: np.ndarray
     cell_chan: np.ndarray
     t_ln: np.ndarray
@@ -275,6 +290,14 @@ class Plan:
     chan_life: np.ndarray
     osc: np.ndarray
     propagation: Propagation | None
+
+    def kernel_tables(self) -> tuple:
+        """The proposal and channel tables, in the order of kernels.sample_events."""
+        return (self.cell_cdf, self.cell_E_lo, self.cell_E_hi, self.cell_c_lo, self.cell_c_hi,
+                self.cell_dmax, self.cell_H, self.cell_chan, self.chan_spec_kind,
+                self.chan_spec_p, self.chan_proc, self.chan_p, self.chan_T_lo, self.chan_T_hi,
+                self.chan_time_kind, self.chan_time_p, self.chan_osc, self.chan_life, self.t_ln,
+                self.t_h, self.t_G, self.t_n)
 
     @property
     def expected(self) -> float:
@@ -300,9 +323,18 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
     """Rates by quadrature and proposal tables for the given channels. time_models: the
     (kind, params array) of each channel's emission times; prop: transport through rock."""
     geo = source_geometry(source, detector)
-    if prop is not None and (geo.near or source.direction.kind != 0):
+    if prop is not None and (geo.near or source.direction.kind == DIRECTION_FIXED):
         raise ConfigError(f"source {source.name}: propagation through a site's rock needs a "
-                          "far source with isotropic directions")
+                          "far source with isotropic or tabulated zenith directions")
+    angular = not geo.near and (prop is not None
+                                or source.direction.kind == DIRECTION_ZENITH_TABLE)
+    if angular:
+        c_edges = cos_edges(source.direction, prop)
+        c_lo_all, c_hi_all = c_edges[:-1], c_edges[1:]
+        dmax_all = np.maximum(source.direction.pdf(c_lo_all), source.direction.pdf(c_hi_all))
+    else:
+        c_lo_all, c_hi_all, dmax_all = np.array([-1.0]), np.array([1.0]), np.array([1.0])
+    dc_all = dmax_all * (c_hi_all - c_lo_all) if angular else np.array([1.0])
     if not geo.near and detector.exposure_kg_day is None:
         raise ConfigError(f"detector {detector.name}: no exposure: give exposure_kg_day, or "
                           "live_days (with mass_kg or a material density)")
@@ -335,14 +367,14 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
         hi = edges[1:] if edges.size > 1 else edges
         lo = edges[:-1] if edges.size > 1 else edges[:1]
         width = np.diff(edges) if not ch.component.is_line else np.ones(1)
+        c_lo, c_hi, dc = c_lo_all, c_hi_all, dc_all
         if prop is None:
-            c_lo, c_hi, dc = np.array([-1.0]), np.array([1.0]), np.array([1.0])
-            E_det = hi[:, None]
-        else:  # the largest detector energy of a cell: highest E, shortest path (largest cos)
-            c_lo, c_hi = prop.cos_edges[:-1], prop.cos_edges[1:]
-            dc = (c_hi - c_lo) / 2.0
+            E_det = np.repeat(hi[:, None], c_lo.size, axis=1)
+        else:  # the largest detector energy of a cell: highest E and the shorter path of the
+            # bin's two edges (the path is monotone or linear between edges within a bin)
             comp = ch.component
-            E_det = prop.table(comp, hi, c_hi, with_life=False)[0]
+            E_det = np.maximum(prop.table(comp, hi, c_hi, with_life=False)[0],
+                               prop.table(comp, hi, c_lo, with_life=False)[0])
             E_det = np.where(E_det - comp.mass > stop_kinetic(comp.mass), E_det, 0.0)
         T_up = np.minimum(ch.T_hi, _tmax_array(E_det, *ch.masses))
         H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
@@ -350,22 +382,23 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
         keep = w > 0
         nE, nc = H.shape
         cells.append((w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep],
-                      np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep], H.ravel()[keep],
+                      np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep],
+                      np.tile(dmax_all, nE)[keep], H.ravel()[keep],
                       np.full(keep.sum(), i, dtype=np.int64)))
     t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
     t_G = _pad([e.G if e is not None else [] for e in envelopes])
     t_h = _pad([e.h if e is not None else [] for e in envelopes])
     t_n = np.array([e.h.size if e is not None else 1 for e in envelopes], dtype=np.int64)
     if cells:
-        w, e_lo, e_hi, c_lo, c_hi, H, chan = (np.concatenate(x) for x in zip(*cells))
+        w, e_lo, e_hi, c_lo, c_hi, dmax, H, chan = (np.concatenate(x) for x in zip(*cells))
     else:
-        w = e_lo = e_hi = c_lo = c_hi = H = np.zeros(0)
+        w = e_lo = e_hi = c_lo = c_hi = dmax = H = np.zeros(0)
         chan = np.zeros(0, dtype=np.int64)
     osc = source.oscillation
     return Plan(
         channels=list(channels), rates=np.array(rates, float), geometry=geo,
         cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_c_lo=c_lo,
-        cell_c_hi=c_hi, cell_H=H,
+        cell_c_hi=c_hi, cell_dmax=dmax, cell_H=H,
         cell_chan=chan.astype(np.int64), t_ln=t_ln, t_h=t_h, t_G=t_G, t_n=t_n,
         chan_proc=np.array([ch.process for ch in channels], dtype=np.int64),
         chan_p=_pad([ch.params for ch in channels]),

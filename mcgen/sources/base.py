@@ -28,6 +28,7 @@ FLUX_UNIT = 1.0 / (cm2 * s * MeV)
 
 DIRECTION_ISOTROPIC = 0
 DIRECTION_FIXED = 1
+DIRECTION_ZENITH_TABLE = 2
 
 TIME_NONE = 0          # no time structure known: t = NaN
 TIME_UNIFORM = 1       # p = (t0, t1): uniform in [t0, t1]
@@ -46,10 +47,37 @@ class Direction:
 
     kind: int
     vector: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    table: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
 
     @classmethod
     def isotropic(cls) -> Direction:
         return cls(DIRECTION_ISOTROPIC)
+
+    @classmethod
+    def zenith_table(cls, cos_zenith, weights) -> Direction:
+        """Arrival directions with a tabulated distribution in cos(zenith) (1: from straight
+        above; linear interpolation, zero outside the table) and uniform azimuth. The weights
+        are normalised: dN/dcos = pdf with integral 1."""
+        c = np.asarray(cos_zenith, dtype=float)
+        w = np.asarray(weights, dtype=float)
+        if c.ndim != 1 or c.size < 2 or c.shape != w.shape:
+            raise ConfigError(f"direction zenith table: cos_zenith and weights must be lists of "
+                              f"equal length >= 2, got {c.size} and {w.size}")
+        if not (np.all(np.diff(c) > 0) and c[0] >= -1 and c[-1] <= 1):
+            raise ConfigError(f"direction zenith table: cos_zenith = {c.tolist()}: must increase "
+                              "strictly within [-1, 1]")
+        if not (np.all(np.isfinite(w)) and np.all(w >= 0) and np.any(w > 0)):
+            raise ConfigError(f"direction zenith table: weights = {w.tolist()}: must be finite, "
+                              ">= 0 and not all zero")
+        w = w / np.trapezoid(w, c)
+        return cls(DIRECTION_ZENITH_TABLE, table=(tuple(c), tuple(w)))
+
+    def pdf(self, cos_zenith) -> np.ndarray:
+        """dN/dcos(zenith) [1] of an isotropic or tabulated direction model."""
+        cz = np.asarray(cos_zenith, dtype=float)
+        if self.kind == DIRECTION_ZENITH_TABLE:
+            return np.interp(cz, self.table[0], self.table[1], left=0.0, right=0.0)
+        return np.full(cz.shape, 0.5)
 
     @classmethod
     def fixed(cls, vector) -> Direction:
@@ -60,9 +88,15 @@ class Direction:
         return cls(DIRECTION_FIXED, (float(v[0]), float(v[1]), float(v[2])))
 
     def params(self) -> np.ndarray:
+        """Kernel parameters: the vector (fixed) or the table in table_linear layout."""
+        if self.kind == DIRECTION_ZENITH_TABLE:
+            c, w = self.table
+            return np.array([len(c), *c, *w], dtype=np.float64)
         return np.array(self.vector, dtype=np.float64)
 
     def describe(self) -> str:
+        if self.kind == DIRECTION_ZENITH_TABLE:
+            return f"zenith table cos {list(self.table[0])} pdf {list(self.table[1])}"
         return "isotropic" if self.kind == DIRECTION_ISOTROPIC else f"fixed {list(self.vector)}"
 
 

@@ -40,6 +40,7 @@ from ..physics.spectra import (
     SPECTRUM_TABLE_LINEAR,
 )
 from .base import (
+    DIRECTION_FIXED,
     FLUX_UNIT,
     TIME_DECAY_WINDOWS,
     TIME_PION_DELAYED,
@@ -540,14 +541,14 @@ class AtmosphericNeutrinoSource(Source):
     one SPECTRUM_TABLE_LINEAR component per flavour ("nue", "nuebar", "numu", "numubar" ->
     pdg 12, -12, 14, -14), isotropic.
 
-    zenith_table: a zenith-angle distribution other than isotropic needs sampler support
-    that does not exist yet; only None (isotropic) is accepted.
+    direction: isotropic (default) or ``Direction.zenith_table(cos, weights)``, a tabulated
+    distribution in cos(zenith).
     """
 
     name = "atmospheric_neutrino"
     FLAVOURS = ("nue", "nuebar", "numu", "numubar")
 
-    def __init__(self, flavours: Sequence[str] = FLAVOURS, *, zenith_table=None):
+    def __init__(self, flavours: Sequence[str] = FLAVOURS, *, direction: Direction | None = None):
         if isinstance(flavours, str):
             flavours = (flavours,)
         flavours = list(flavours)
@@ -555,9 +556,9 @@ class AtmosphericNeutrinoSource(Source):
                 and len(set(flavours)) == len(flavours)
                 and all(f in self.FLAVOURS for f in flavours),
                 f"must be a non-empty list of distinct names from {self.FLAVOURS}")
-        require("source.zenith_table", zenith_table, zenith_table is None,
-                "a zenith-angle distribution is not yet supported (the sampler only draws "
-                "isotropic or fixed directions); leave it out for an isotropic flux")
+        direction = direction or Direction.isotropic()
+        require("source.direction", direction.describe(), direction.kind != DIRECTION_FIXED,
+                "an atmospheric flux needs isotropic or zenith-table directions")
         self.flavours = flavours
         comps = []
         for f in flavours:
@@ -565,7 +566,7 @@ class AtmosphericNeutrinoSource(Source):
             comps.append(_table(f"atmospheric {_FLAVOUR_LABEL[f]}", FLAVOUR_PDG[f], E * MeV,
                                 y * FLUX_UNIT))
         self.components = comps
-        self.direction = Direction.isotropic()
+        self.direction = direction
 
     def describe(self) -> dict:
         return super().describe() | {
