@@ -19,10 +19,12 @@ try:
 except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib
 
+from .constants import eV
 from .detectors import Detector, Material
 from .errors import ConfigError
 from .geometry import SHAPES, Shape
 from .interactions import DipoleNucleusElastic, NuElectronElastic
+from .physics.energy_loss import STANDARD_ROCK
 from .sites import Site
 from .sources import (
     AtmosphericDipoleSource,
@@ -288,7 +290,14 @@ def make_site(spec: dict) -> Site:
     elif not {"depth_m", "depth_mwe", "slant_table"} & set(spec):
         _lookup("sites", spec.get("name", "?"))  # raises: unknown name
     name = spec.get("name", "site")
-    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe", "slant_table"} | DESCRIPTIVE)
+    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe", "slant_table", "rock"}
+                | DESCRIPTIVE)
+    rock = list(STANDARD_ROCK)
+    if "rock" in spec:
+        fields = ["Z_over_A", "I_eV", "density_g_cm3", "a", "k", "x0", "x1", "Cbar", "delta0"]
+        _check_keys(f"site {name}.rock", spec["rock"], fields)
+        for k, v in spec["rock"].items():
+            rock[fields.index(k)] = v * eV if k == "I_eV" else v
     table = spec.get("slant_table")
     if table is not None:
         if not (isinstance(table, dict) and set(table) == {"cos_zenith", "depth_mwe"}):
@@ -296,4 +305,4 @@ def make_site(spec: dict) -> Site:
                               "cos_zenith = [...] and depth_mwe = [...]")
         table = (table["cos_zenith"], table["depth_mwe"])
     return Site(name, depth_m=spec.get("depth_m"), depth_mwe=spec.get("depth_mwe"),
-                slant_table=table)
+                slant_table=table, rock=tuple(rock))

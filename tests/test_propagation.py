@@ -156,3 +156,20 @@ def test_slant_table_site():
     gen.run(50_000, None, progress=False, threads=1)
     mc, err = gen.acceptance_estimate()
     assert abs(mc - gen.expected_events) < 5 * err + 2e-3 * mc
+
+
+def test_decay_in_flight_reweighting():
+    # Expected events with a finite lifetime = events without it, each weighted by its
+    # survival exp(-path m / (p c tau)) (negligible energy loss at 1e-9 mu_B): two routes.
+    det = make_detector({"name": "cdms_si"})
+    site = Site("s", depth_m=1000)
+    stable = mcgen.Generator(mcgen.AtmosphericDipoleSource(10.0), det,
+                             mcgen.DipoleNucleusElastic(1e-9), seed=6, site=site)
+    ev = stable.sample(200_000)
+    ctau = 1e-5 * 2.99792458e11  # 1e-5 s in mm
+    p = np.sqrt(ev["E_surface_MeV"] ** 2 - 100.0)
+    expected = np.sum(ev["weight"] * np.exp(-ev["path_rock_mm"] * 10.0 / p / ctau))
+    decaying = mcgen.Generator(mcgen.AtmosphericDipoleSource(10.0, lifetime_s=1e-5), det,
+                               mcgen.DipoleNucleusElastic(1e-9), site=site)
+    assert decaying.expected_events == pytest.approx(expected, rel=5e-3)
+    assert decaying.expected_events < 0.9 * stable.expected_events

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 
 import numpy as np
+from hepunits.constants import c_light
 from scipy import integrate
 
-from ..constants import PDG_STERILE, MeV
+from ..constants import PDG_STERILE, MeV, s
 from ..physics.spectra import SPECTRUM_BROKEN_POWER_LAW, SPECTRUM_MOMENTUM_POWER_LAW
 from .base import FLUX_UNIT, Component, Direction, Source, finite, require
 
@@ -43,6 +45,8 @@ class AtmosphericDipoleSource(Source):
     dPhi/dE ∝ E for m <= E < E_break (40 MeV), ∝ E^-index (2.7) above, continuous at E_break,
     up to E_max. Normalised so that the total flux is ``fraction`` (paper 000 Sec. 4: 0.5 %) of
     the FLUKA nu_mu + nu_mu-bar flux integrated over its table (13-982 MeV, Kamioka).
+    ``lifetime_s``: proper mean life (stable if None); it matters with a site, where dipoles
+    may decay in flight through the rock.
     """
 
     name = "atmospheric_dipole"
@@ -50,7 +54,7 @@ class AtmosphericDipoleSource(Source):
     def __init__(
         self, mass_MeV: float = 10.0, *, fraction: float = 0.005, E_max_MeV: float = 1000.0,
         E_break_MeV: float = 40.0, index: float = 2.7, direction: Direction | None = None,
-        pdg: int = PDG_STERILE,
+        pdg: int = PDG_STERILE, lifetime_s: float | None = None,
     ):
         require("source.mass_MeV", mass_MeV, finite(mass_MeV) and mass_MeV > 0,
                 "must be a mass > 0 MeV")
@@ -61,6 +65,8 @@ class AtmosphericDipoleSource(Source):
         require("source.E_break_MeV", E_break_MeV, finite(E_break_MeV) and E_break_MeV > 0,
                 "must be > 0 MeV")
         require("source.index", index, finite(index) and index > 1, "must be > 1")
+        require("source.lifetime_s", lifetime_s, lifetime_s is None
+                or (finite(lifetime_s) and lifetime_s > 0), "must be a proper mean life > 0 s")
         self.fraction = fraction
         self.index = index
         e_min, e_max = mass_MeV * MeV, E_max_MeV * MeV
@@ -71,9 +77,10 @@ class AtmosphericDipoleSource(Source):
         )
         total = fraction * (fluka_integral("numu") + fluka_integral("numubar")) * FLUX_UNIT * MeV
         params = np.array([total / shape_integral, e_min, e_max, e_b, 1.0, -index])
+        ctau = math.inf if lifetime_s is None else lifetime_s * s * c_light
         self.components = [Component("dipole", int(pdg), e_min,
                                      SPECTRUM_BROKEN_POWER_LAW, params,
-                                     np.unique([e_min, e_b, e_max]))]
+                                     np.unique([e_min, e_b, e_max]), lifetime=ctau)]
         self.direction = direction or Direction.isotropic()
 
     def describe(self) -> dict:
