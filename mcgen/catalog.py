@@ -23,7 +23,14 @@ from .constants import eV
 from .detectors import Detector, Material
 from .errors import ConfigError
 from .geometry import SHAPES, Shape
-from .interactions import DipoleNucleusElastic, NuElectronElastic
+from .interactions import (
+    AtomicIonizationEPA,
+    CEvNS,
+    DipoleNucleusElastic,
+    DipolePortalElectron,
+    DipolePortalNucleus,
+    NuElectronElastic,
+)
 from .physics.energy_loss import STANDARD_ROCK
 from .sites import Site
 from .sources import (
@@ -44,8 +51,9 @@ SOURCE_KINDS = {cls.name: cls for cls in (
     AtmosphericDipoleSource, MomentumPowerLawSource, ElectronCaptureSource, ReactorSource,
     SolarSource, AtmosphericNeutrinoSource, StoppedPionSource, MonoenergeticSource,
     TabulatedSource)}
-PROCESSES = {"dipole_nucleus_elastic": DipoleNucleusElastic,
-             "nu_electron_elastic": NuElectronElastic}
+PROCESSES = {cls.name: cls for cls in (DipoleNucleusElastic, NuElectronElastic, CEvNS,
+                                        DipolePortalNucleus, DipolePortalElectron,
+                                        AtomicIonizationEPA)}
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",

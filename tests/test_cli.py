@@ -64,7 +64,7 @@ mu_muB = {mu}
 @pytest.mark.parametrize("edit,message", [
     ({"detector": 'window_keV = [30, 6]'}, "window_keV = [30, 6]: need 0 <= low < high"),
     ({"mu": "-1e-5"}, "interaction.mu_muB = -1e-05: must be a moment > 0"),
-    ({"process": "magic"}, "interaction.process = 'magic': allowed are ['dipole_nucleus"),
+    ({"process": "magic"}, "interaction.process = 'magic': allowed are ['cevns', "),
     ({"source": "mass_MeV = -3"}, "source.mass_MeV = -3: must be a mass > 0 MeV"),
     ({"source": "colour = 1"}, "unknown field(s) ['colour']"),
     ({"run": "evnts = 5"}, "run: unknown field(s) ['evnts']"),

@@ -10,16 +10,24 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..physics import neutrino_spectra, spectra
+from ..physics import cevns, ionization, neutrino_spectra, spectra, upscattering
 from ..physics.electron import magnetic_dsigma_dT, sm_dsigma_dT, stepping_fraction
 from ..physics.nucleus import dipole_elastic_dsigma_dT
 
 PROC_DIPOLE_NUCLEUS_ELASTIC = 1
 PROC_NU_ELECTRON = 2
+PROC_CEVNS = 3
+PROC_UPSCATTER_NUCLEUS = 4
+PROC_UPSCATTER_ELECTRON = 5
+PROC_IONIZATION_EPA = 6
 
 #: Process codes written to the output (branch `process`) and their names.
 PROCESS_NAMES = {PROC_DIPOLE_NUCLEUS_ELASTIC: "dipole_nucleus_elastic",
-                 PROC_NU_ELECTRON: "nu_electron_elastic"}
+                 PROC_NU_ELECTRON: "nu_electron_elastic",
+                 PROC_CEVNS: "cevns",
+                 PROC_UPSCATTER_NUCLEUS: "dipole_portal_nucleus",
+                 PROC_UPSCATTER_ELECTRON: "dipole_portal_electron",
+                 PROC_IONIZATION_EPA: "ionization_epa"}
 
 N_COMMON = 4  # p[0:4] common to all channels
 
@@ -68,6 +76,15 @@ def dsigma_dT(proc: int, p: np.ndarray, E: float, T: float) -> float:
         if n > 0:
             ds *= stepping_fraction(T, p[12:12 + n], p[12 + n:12 + 2 * n], p[10])
         return p[3] * ds
+    # processes whose kernels read their own parameter layout from p (see their modules)
+    if proc == PROC_CEVNS:
+        return p[3] * cevns.dsigma_dT(E, T, p)
+    if proc == PROC_UPSCATTER_NUCLEUS:
+        return p[3] * upscattering.nucleus_dsigma_dT(E, T, p)
+    if proc == PROC_UPSCATTER_ELECTRON:
+        return p[3] * upscattering.electron_dsigma_dT(E, T, p)
+    if proc == PROC_IONIZATION_EPA:
+        return p[3] * ionization.epa_dsigma_dT(E, T, p)
     return 0.0
 
 
