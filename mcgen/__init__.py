@@ -7,7 +7,15 @@ from .detectors import Detector, Material, Target
 from .errors import ConfigError
 from .generator import Generator, RunSummary
 from .geometry import Box, Cylinder, Point, Sphere
-from .interactions import DipoleNucleusElastic, Interaction, NuElectronElastic
+from .interactions import (
+    AtomicIonizationEPA,
+    CEvNS,
+    DipoleNucleusElastic,
+    DipolePortalElectron,
+    DipolePortalNucleus,
+    Interaction,
+    NuElectronElastic,
+)
 from .sites import Site
 from .sources import (
     AtmosphericDipoleSource,
@@ -25,7 +33,8 @@ from .sources import (
 )
 
 __all__ = [
-    "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Box", "ConfigError", "Cylinder",
+    "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "AtomicIonizationEPA", "Box",
+    "CEvNS", "ConfigError", "Cylinder", "DipolePortalElectron", "DipolePortalNucleus",
     "Detector", "DipoleNucleusElastic", "Direction", "ElectronCaptureSource", "Generator",
     "Interaction", "Material", "MomentumPowerLawSource", "MonoenergeticSource",
     "NuElectronElastic", "Oscillation", "Point", "ReactorSource", "RunSummary", "Site",

@@ -5,7 +5,8 @@ import mcgen
 
 def test_public_api():
     assert sorted(mcgen.__all__) == sorted([
-        "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Box", "ConfigError", "Cylinder",
+        "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "AtomicIonizationEPA", "Box",
+    "CEvNS", "ConfigError", "Cylinder", "DipolePortalElectron", "DipolePortalNucleus",
         "Detector", "DipoleNucleusElastic", "Direction", "ElectronCaptureSource", "Generator",
         "Interaction", "Material", "MomentumPowerLawSource", "MonoenergeticSource",
         "NuElectronElastic", "Oscillation", "Point", "ReactorSource", "RunSummary", "Site",

@@ -117,7 +117,8 @@ class Interaction(ABC):
 
     @abstractmethod
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
-        """sup over T in each bin [T_edges[k], T_edges[k+1]] and all E of T dsigma/dT [mm^2]."""
+        """sup over T in each bin [T_edges[k], T_edges[k+1]] and all E up to the channel's
+        component E_max of T dsigma/dT [mm^2]."""
 
     @abstractmethod
     def describe(self) -> dict:

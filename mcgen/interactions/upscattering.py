@@ -1,45 +1,293 @@
-"""Placeholder: being written (issue 3)."""
+"""Active-to-sterile upscattering through a transition magnetic moment (the sterile-neutrino
+dipole portal of paper 002), nu_l A -> N A on nuclei and nu_l e -> N e on atomic electrons,
+with exact two-body kinematics for the massive outgoing N.
+
+Physics, parameter layouts and the bound used by the sampler: mcgen.physics.upscattering.
+
+Conventions:
+- Incoming: massless active neutrinos and antineutrinos (PDG +-12, +-14, +-16) of the flavours
+  selected by ``flavours``; other source components get no channel. The same transition moment
+  mu_muB is used for every selected flavour, and antineutrinos have the same cross section.
+- Outgoing: the sterile state, PDG_STERILE (9900014) for a neutrino and -9900014 for an
+  antineutrino (Dirac N, lepton number carried over; for a Majorana N the sign only records
+  the parent). Its mass m_N is the channel's outgoing mass p[1], so that the event kernel
+  produces exact four-momenta (E_out^2 - p_out^2 = m_N^2). m_N = 0 is allowed: the ordinary
+  magnetic-moment scattering, still labelled 9900014.
+- Accepted recoils: the detector window, raised to the smallest recoil Tmin(E_max) reachable at
+  the component's largest energy (for m_N > 0 every recoil exceeds it; Tmin(E) decreases with E).
+  A channel that cannot reach the window (E_max below threshold, m_N too large, window above
+  Tmax or below Tmin) is then reported by the planner as closed: zero events and a
+  ClosedChannelWarning.
+"""
 
 from __future__ import annotations
 
+import math
+import warnings
+
+import numpy as np
+
+from ..constants import ALPHA, HBARC, HBARC2, M_ELECTRON, MU_BOHR, PDG_STERILE, fm, keV
+from ..detectors import Detector
+from ..detectors.shells import binding_steps
 from ..errors import ConfigError
+from ..physics.electron import stepping_fraction
+from ..physics.kinematics import recoil_range
+from ..physics.nuclear_form_factors import (
+    FF_HELM,
+    FF_KLEIN_NYSTRAND,
+    FF_NONE,
+    ff2_sup,
+    helm_radii_fm,
+    klein_nystrand_radii_fm,
+)
+from ..physics.upscattering import (
+    SPIN_HALF,
+    SPIN_ZERO,
+    emin_upscatter,
+    t_bracket_sup,
+    threshold_energy,
+)
 from ..sampling.dispatch import PROC_UPSCATTER_ELECTRON, PROC_UPSCATTER_NUCLEUS
-from .base import Interaction
+from ..sampling.plan import ClosedChannelWarning
+from ..sources import Component
+from .base import Channel, Interaction
+
+FORM_FACTORS = {"klein_nystrand": FF_KLEIN_NYSTRAND, "helm": FF_HELM, "none": FF_NONE}
+SPINS = ("auto", "1/2", "0")
+ELECTRON_MODELS = ("stepping", "free")
+#: flavour name -> |PDG id| of the active neutrino
+FLAVOURS = {"e": 12, "mu": 14, "tau": 16}
 
 
-class DipolePortalNucleus(Interaction):
-    """Not implemented yet."""
+class UpscatterChannel(Channel):
+    """A Channel whose recoil range has a lower end Tmin(E) > 0 (massive outgoing N): the
+    visible cross section also has kinks where Tmin(E) crosses T_hi or a T_break, at
+    E = E_min(T) (closed form, physics.upscattering.emin_upscatter)."""
+
+    def energy_breaks(self, E_lo: float, E_hi: float) -> list[float]:
+        out = super().energy_breaks(E_lo, E_hi)
+        _, m, M = self.masses
+        if m > 0.0:
+            recoils = [T for T in [self.T_lo, self.T_hi, *self.T_breaks]
+                       if math.isfinite(T) and T > 0]
+            for e in [threshold_energy(m, M), *(emin_upscatter(T, m, M) for T in recoils)]:
+                if E_lo < e < E_hi and all(abs(e - o) > 1e-12 * e for o in out):
+                    out.append(e)
+        return sorted(out)
+
+
+def _check_mu(mu_muB) -> float:
+    try:
+        ok = not isinstance(mu_muB, bool) and float(mu_muB) > 0 and math.isfinite(float(mu_muB))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a transition moment > 0 "
+                          "(Bohr magnetons)")
+    return float(mu_muB)
+
+
+def _check_mass(m_N_MeV) -> float:
+    try:
+        ok = (not isinstance(m_N_MeV, bool) and float(m_N_MeV) >= 0
+              and math.isfinite(float(m_N_MeV)))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ConfigError(f"interaction.m_N_MeV = {m_N_MeV!r}: must be a sterile-neutrino mass "
+                          ">= 0 (MeV)")
+    return float(m_N_MeV)
+
+
+def _check_flavours(flavours) -> tuple[str, ...]:
+    if isinstance(flavours, str):
+        flavours = [flavours]
+    try:
+        fl = tuple(flavours)
+    except TypeError:
+        fl = ()
+    if not fl or any(not isinstance(f, str) or f not in FLAVOURS for f in fl):
+        raise ConfigError(f"interaction.flavours = {flavours!r}: must be a non-empty list of "
+                          f"{list(FLAVOURS)}")
+    return tuple(dict.fromkeys(fl))
+
+
+class _Upscatter(Interaction):
+    """Common part: moment, mass, flavours, which source components couple."""
+
+    def _init_common(self, mu_muB, m_N_MeV, flavours) -> None:
+        self.mu_muB = _check_mu(mu_muB)
+        self.m_N_MeV = _check_mass(m_N_MeV)
+        self.flavours = _check_flavours(flavours)
+
+    @property
+    def mu(self) -> float:
+        """Transition moment in natural units [MeV^-1]."""
+        return self.mu_muB * MU_BOHR
+
+    def couples(self, component: Component) -> bool:
+        return (component.mass == 0.0
+                and abs(component.pdg) in {FLAVOURS[f] for f in self.flavours})
+
+    @staticmethod
+    def pdg_out(component: Component) -> int:
+        return PDG_STERILE if component.pdg > 0 else -PDG_STERILE
+
+    def _T_lo(self, component: Component, detector: Detector, target) -> float:
+        """Detector threshold, raised to Tmin(E_max) (no smaller recoil is reachable). When
+        that is above the window's upper edge the planner reports the channel as closed; this
+        says why (the planner's message is about the largest recoil)."""
+        tmin, tmax = recoil_range(component.E_max, 0.0, self.m_N_MeV, target.mass)
+        if not tmax > 0:
+            return detector.T_min
+        if tmin >= detector.T_max:
+            warnings.warn(
+                f"channel {self.name}:{component.label}:{target.name}: the smallest recoil "
+                f"reachable at E_max = {component.E_max:.4g} MeV with m_N = {self.m_N_MeV:g} MeV "
+                f"is {tmin / keV:.4g} keV, above the window's upper edge "
+                f"{detector.T_max / keV:.4g} keV", ClosedChannelWarning, stacklevel=4)
+        return max(detector.T_min, tmin)
+
+    def _bracket_sup(self, channel: Channel, T_edges, spin: int) -> np.ndarray:
+        _, m, M = channel.masses
+        # the kernel only ever evaluates energies up to the component's largest
+        return t_bracket_sup(T_edges, m, M, spin, channel.component.E_max) + 1e-12
+
+
+class DipolePortalNucleus(_Upscatter):
+    """nu_l A -> N A on every nuclear isotope of the detector through a transition magnetic
+    moment ``mu_muB`` [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: paper 002
+    Eq. (4) (spin-1/2 nuclei) or Eq. (6) (spin-0), with exact kinematics.
+
+    ``form_factor``: "klein_nystrand" (paper 002 Eq. 10, default), "helm" or "none".
+    ``spin``: "auto" (default): Eq. (6) for even-even nuclei (even Z and even N: their ground
+    state is 0+, exactly), Eq. (4) for all others (odd-A nuclei, J >= 1/2, are treated with the
+    spin-1/2 formula, as paper 002 does for all nuclei; the difference, Eq. 7, is tiny);
+    "1/2" or "0": that formula for every isotope. ``flavours``: active flavours that couple
+    (default all three)."""
 
     name = "dipole_portal_nucleus"
     process = PROC_UPSCATTER_NUCLEUS
 
-    def __init__(self, *args, **kwargs):
-        raise ConfigError(f"interaction.process = {self.name!r}: not implemented yet")
+    def __init__(self, mu_muB: float, m_N_MeV: float, *, form_factor: str = "klein_nystrand",
+                 spin: str = "auto", flavours=("e", "mu", "tau")):
+        self._init_common(mu_muB, m_N_MeV, flavours)
+        if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
+            raise ConfigError(f"interaction.form_factor = {form_factor!r}: allowed are "
+                              f"{sorted(FORM_FACTORS)}")
+        if isinstance(spin, (int, float)) and not isinstance(spin, bool):
+            spin = {0: "0", 0.5: "1/2"}.get(spin, spin)
+        if not isinstance(spin, str) or spin not in SPINS:
+            raise ConfigError(f"interaction.spin = {spin!r}: allowed are {list(SPINS)}")
+        self.form_factor = form_factor
+        self.spin = spin
 
-    def component_channels(self, component, detector):
-        return []
+    def __repr__(self) -> str:
+        return (f"DipolePortalNucleus(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
+                f"form_factor={self.form_factor!r}, spin={self.spin!r})")
 
-    def t_dsigma_bound(self, channel, T_edges):
-        raise NotImplementedError
+    def spin_code(self, Z: int, A: int) -> int:
+        """SPIN_ZERO (Eq. 6) or SPIN_HALF (Eq. 4) for a nucleus."""
+        if self.spin == "auto":
+            return SPIN_ZERO if Z % 2 == 0 and (A - Z) % 2 == 0 else SPIN_HALF
+        return SPIN_ZERO if self.spin == "0" else SPIN_HALF
+
+    def form_factor_lengths(self, A: int) -> tuple[float, float]:
+        """(radius, second length) [MeV^-1] of the form factor for mass number A."""
+        if self.form_factor == "none":
+            return 0.0, 0.0
+        r, a = (klein_nystrand_radii_fm if self.form_factor == "klein_nystrand"
+                else helm_radii_fm)(A)
+        return r * fm / HBARC, a * fm / HBARC
+
+    def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
+        if not self.couples(component):
+            return []
+        out = []
+        for t in detector.nuclei():
+            r, a = self.form_factor_lengths(t.A)
+            params = np.array([0.0, self.m_N_MeV, t.mass, HBARC2, t.Z, t.A, self.mu, ALPHA,
+                               self.spin_code(t.Z, t.A), FORM_FACTORS[self.form_factor], r, a],
+                              dtype=np.float64)
+            out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
+                                        self._T_lo(component, detector, t),
+                                        detector.T_max, np.zeros(0)))
+        return out
+
+    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+        # T dsigma/dT = alpha Z^2 mu^2 F^2(2 M T) x T B(E, T): F^2 by its rigorous sup over the
+        # bin, T B by its sup over the bin and every E <= E_max (physics.upscattering).
+        p = channel.params
+        M, Z, spin, ff, r, a = p[2], p[4], int(p[8]), int(p[9]), p[10], p[11]
+        T_edges = np.asarray(T_edges, float)
+        scale = HBARC2 * ALPHA * Z * Z * self.mu**2
+        f2 = ff2_sup(ff, 2 * M * T_edges[:-1], 2 * M * T_edges[1:], r, a)
+        return scale * f2 * self._bracket_sup(channel, T_edges, spin)
 
     def describe(self) -> dict:
-        return {"process": self.name}
+        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+                "m_N_MeV": self.m_N_MeV, "form_factor": self.form_factor, "spin": self.spin,
+                "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
+                "formula": "paper 002 Eq. (4) (spin 1/2) / Eq. (6) (spin 0), exact kinematics; "
+                           "form factor Klein-Nystrand (paper 002 Eq. 10) or Helm"}
 
 
-class DipolePortalElectron(Interaction):
-    """Not implemented yet."""
+class DipolePortalElectron(_Upscatter):
+    """nu_l e -> N e on the atomic electrons through a transition magnetic moment ``mu_muB``
+    [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: paper 002 Eq. (4) for a
+    point-like spin-1/2 target (Z = 1, F = 1, M = m_e), exact kinematics; for m_N -> 0 paper
+    001 Eq. (2.1). ``electrons="stepping"`` (default): an atomic electron counts only for recoils
+    above its shell's binding energy (xraydb edges); ``"free"``: all Z electrons as free.
+    ``flavours``: active flavours that couple (default all three)."""
 
     name = "dipole_portal_electron"
     process = PROC_UPSCATTER_ELECTRON
 
-    def __init__(self, *args, **kwargs):
-        raise ConfigError(f"interaction.process = {self.name!r}: not implemented yet")
+    def __init__(self, mu_muB: float, m_N_MeV: float, *, electrons: str = "stepping",
+                 flavours=("e", "mu", "tau")):
+        self._init_common(mu_muB, m_N_MeV, flavours)
+        if electrons not in ELECTRON_MODELS:
+            raise ConfigError(f"interaction.electrons = {electrons!r}: allowed are "
+                              f"{list(ELECTRON_MODELS)}")
+        self.electrons = electrons
 
-    def component_channels(self, component, detector):
-        return []
+    def __repr__(self) -> str:
+        return (f"DipolePortalElectron(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
+                f"electrons={self.electrons!r})")
 
-    def t_dsigma_bound(self, channel, T_edges):
-        raise NotImplementedError
+    def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
+        if not self.couples(component):
+            return []
+        out = []
+        for t in detector.electron_targets():
+            if self.electrons == "stepping":
+                binding, cumulative = binding_steps(t.name[2:-1], t.Z)
+            else:
+                binding, cumulative = np.zeros(0), np.zeros(0)
+            params = np.concatenate([[0.0, self.m_N_MeV, M_ELECTRON, HBARC2, self.mu, ALPHA,
+                                      t.Z, binding.size], binding, cumulative])
+            out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
+                                        self._T_lo(component, detector, t),
+                                        detector.T_max, binding[binding > 0]))
+        return out
+
+    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+        # T dsigma/dT = alpha mu^2 x T B(E, T) x stepping fraction: T B by its sup over the bin
+        # and every E <= E_max; the stepping fraction grows with T (binding energies are bin
+        # edges): its value at the bin's right edge.
+        p = channel.params
+        Z, n = p[6], int(p[7])
+        T_edges = np.asarray(T_edges, float)
+        # (just above the edge: a sampled T may round past a binding energy)
+        frac = np.array([stepping_fraction(t * (1 + 1e-9), p[8:8 + n], p[8 + n:8 + 2 * n], Z)
+                         if n else 1.0 for t in T_edges[1:]])
+        return HBARC2 * ALPHA * self.mu**2 * frac * self._bracket_sup(channel, T_edges,
+                                                                        SPIN_HALF)
 
     def describe(self) -> dict:
-        return {"process": self.name}
+        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+                "m_N_MeV": self.m_N_MeV, "electrons": self.electrons,
+                "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
+                "formula": "paper 002 Eq. (4) on a point-like electron (Z = 1, F = 1, M = m_e), "
+                           "exact kinematics; m_N -> 0: paper 001 Eq. (2.1)"}

@@ -21,7 +21,9 @@ BRANCHES: tuple[Branch, ...] = (
     Branch("component", np.int32, "", "source component (index into metadata `components`)"),
     Branch("pdg_in", np.int32, "", "PDG id of the incoming particle"),
     Branch("pdg_out", np.int32, "", "PDG id of the outgoing projectile-side particle"),
-    Branch("target_pdg", np.int32, "", "PDG id of the struck target (100ZZZAAA0 nucleus, 11 e-)"),
+    Branch("target_pdg", np.int32, "",
+           "PDG id of the recoil (100ZZZAAA0 nucleus; 11 electron, also the ejected electron of "
+           "ionization_epa)"),
     Branch("weight", np.float64, "events",
            "expected real events this event stands for; the sum is the expected count"),
     Branch("E_in_MeV", np.float64, "MeV", "total energy of the incoming particle"),

@@ -1,12 +1,78 @@
-"""Placeholder: being written (issue 3)."""
+"""Coherent elastic neutrino-nucleus scattering (CEvNS), natural units: dsigma/dT in MeV^-3.
+
+Cross section, paper 002 Eqs. (8)-(9) (after D. Z. Freedman, PRD 9 (1974) 1389):
+
+    dsigma/dT = (G_F^2 M / pi) Q_SM^2 F^2(q^2) (1 - T/E - M T / (2 E^2)),
+    Q_SM = g_V^p Z + g_V^n N,  g_V^p = (1 - 4 sin^2 theta_W) / 2,  g_V^n = -1/2.
+
+Q_SM = -Q_W / 2 with the weak charge Q_W = N - (1 - 4 sin^2 theta_W) Z, so the prefactor is
+the familiar G_F^2 M Q_W^2 / (4 pi) (e.g. COHERENT, Science 357 (2017) 1123). Eq. (8) of
+paper 002 writes the kinematic bracket as (1 - M T / (2 E^2)); we keep the O(T/E) term of the
+full spin-0 expression (Freedman 1974; J. Barranco, O. G. Miranda, T. I. Rashba, JHEP 12 (2005)
+021 with g_A = 0 minus the T^2/(2E^2) spin-1/2 term, which paper 002 slide 7 shows to be
+negligible), so that the bracket vanishes exactly at the kinematic end point
+Tmax = 2 E^2 / (M + 2 E) (paper 002, event-rate slide). With no form factor the integral over
+0 < T < Tmax is then exactly (G_F^2 M / pi) Q_SM^2 Tmax / 2.
+
+Momentum transfer: q^2 = 2 M T (= -t, Lorentz invariant; paper 002 below Eq. 10). The recoil's
+three-momentum squared, 2 M T + T^2, differs by T / (2 M) < 1e-6 at these energies.
+
+Form factors (F(0) = 1; x = q R):
+- Klein-Nystrand, paper 002 Eq. (10) (S. R. Klein, J. Nystrand, PRC 60 (1999) 014903):
+  F = 3 j1(q R_A) / (q R_A) / (1 + q^2 a_k^2), R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm
+  (the paper's "J_1" is the spherical Bessel function j1: only it gives F(0) = 1).
+- Helm (R. H. Helm, Phys. Rev. 104 (1956) 1466; constants of J. D. Lewin, P. F. Smith,
+  Astropart. Phys. 6 (1996) 87, Sec. 4): F = 3 j1(q R1) / (q R1) exp(-q^2 s^2 / 2),
+  R1^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2, c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm.
+- none: F = 1.
+
+Channel parameter layout (mcgen.sampling.dispatch; float64):
+    p[0] = p[1] = 0 (massless neutrino), p[2] = M nuclear mass [MeV], p[3] = (hbar c)^2,
+    p[4] = G_F [MeV^-2], p[5] = Q_SM = g_V^p Z + g_V^n N (Eq. 9),
+    p[6] = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),
+    p[7] = radius [MeV^-1] (R_A for Klein-Nystrand, R1 for Helm, 0 for none),
+    p[8] = second length [MeV^-1] (a_k for Klein-Nystrand, s for Helm, 0 for none),
+    p[9] = Z, p[10] = A (for information).
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
 
+from .nuclear_form_factors import (  # noqa: F401  (re-exported)
+    FF_HELM,
+    FF_KLEIN_NYSTRAND,
+    FF_NONE,
+    J1_FIRST_ZERO,
+    ff2,
+    ff2_sup,
+    helm_ff,
+    helm_radii_fm,
+    klein_nystrand_ff,
+    klein_nystrand_radii_fm,
+    sphere_ff,
+)
+
+
+def weak_charge(Z: float, N: float, sin2w: float) -> float:
+    """Q_SM = g_V^p Z + g_V^n N of paper 002 Eq. (9), g_V^p = (1 - 4 sin^2 th_W)/2, g_V^n = -1/2
+    (= -Q_W / 2 with Q_W = N - (1 - 4 sin^2 th_W) Z)."""
+    return 0.5 * (1.0 - 4.0 * sin2w) * Z - 0.5 * N
+
 
 @njit(cache=True)
 def dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
-    """CEvNS dsigma/dT [MeV^-3] for channel parameters p (layout: mcgen.interactions.cevns)."""
-    return 0.0
+    """CEvNS dsigma/dT [MeV^-3] of a massless (anti)neutrino of energy E [MeV] giving a nuclear
+    recoil T [MeV], paper 002 Eq. (8) with the full bracket (module docstring). Zero outside
+    0 < T < Tmax(E) = 2 E^2 / (M + 2 E) (where the bracket is <= 0) and for E <= 0."""
+    if T <= 0.0 or E <= 0.0:
+        return 0.0
+    M = p[2]
+    bracket = 1.0 - T / E - M * T / (2.0 * E * E)
+    if bracket <= 0.0:
+        return 0.0
+    G_F, Q = p[4], p[5]
+    return G_F * G_F * M / math.pi * Q * Q * bracket * ff2(int(p[6]), 2.0 * M * T, p[7], p[8])

@@ -1,13 +1,79 @@
-"""Placeholder: being written (issue 3)."""
+"""Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation (EPA),
+natural units: dsigma/dT in MeV^-3.
+
+DISPUTED. Paper 003 (H. T. Wong, H.-B. Li, S.-T. Lin, PRL 105 (2010) 061801) Eq. (10):
+
+    dsigma/dT = kappa^2 (alpha / pi) (E / m_e)^2 sigma_gammaA(E_gamma = T) / T,
+
+kappa the neutrino magnetic moment in Bohr magnetons, E the neutrino energy, T the energy
+transferred to the atom (ejected-electron kinetic energy plus the binding energy released as
+x rays), sigma_gammaA the photoabsorption cross section of the atom for a real photon of energy
+T. M. B. Voloshin, PRL 105 (2010) 201801, and K. A. Kouzakov, A. I. Studenikin,
+M. B. Voloshin, PRD 83 (2011) 113001, showed that this enhancement is not physical for a
+magnetic moment; the accepted treatment is the free-electron cross section (paper 003 Eq. 2)
+with the stepping approximation (mcgen process ``nu_electron_elastic`` with
+``electrons="stepping"``). Implemented only so that paper 003 can be reproduced.
+
+Parameter layout of a channel (p[0:4] common, see mcgen.sampling.dispatch):
+p[4] = kappa [mu_B], p[5] = alpha, p[6] = m_e [MeV], p[7] = n, p[8:8+n] = ln(E_gamma / MeV)
+of the table nodes (non-decreasing; an absorption edge is a node given twice, the value below
+the edge first), p[8+n:8+2n] = ln(sigma_gammaA / MeV^-2) at the nodes. sigma_gammaA is
+interpolated linearly in (ln E_gamma, ln sigma), extrapolated with the last segment above the
+table and zero below it (more than 1e-12 in ln E below its first node);
+mcgen.interactions.ionization builds the table from xraydb.
+"""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from numba import njit
 
+#: Index of the table length in the parameter array.
+P_N = 7
+
+
+@njit(cache=True)
+def sigma_gamma(T: float, p: np.ndarray) -> float:
+    """Photoabsorption cross section sigma_gammaA [MeV^-2] of the channel's atom at photon
+    energy T [MeV]: log-log linear between the table nodes (right-continuous at an absorption
+    edge: the edge itself takes the value above it), extrapolated with the last segment above
+    the table, 0 below it."""
+    n = int(p[P_N])
+    x = p[P_N + 1:P_N + 1 + n]
+    y = p[P_N + 1 + n:P_N + 1 + 2 * n]
+    if not T > 0.0:
+        return 0.0
+    lt = math.log(T)
+    if lt < x[0] - 1e-12:
+        return 0.0
+    k = np.searchsorted(x, lt, side="right") - 1  # last node <= lt
+    if k >= n - 1:
+        k = n - 2  # above the table: extend the last segment
+    # the nodes x[k] < x[k + 1] (a duplicated edge node is skipped by side="right")
+    t = (lt - x[k]) / (x[k + 1] - x[k])
+    return math.exp(y[k] + t * (y[k + 1] - y[k]))
+
 
 @njit(cache=True)
 def epa_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
-    """Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation
-    (paper 003 Eq. 10), dsigma/dT [MeV^-3]."""
-    return 0.0
+    """Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation,
+    paper 003 Eq. (10) [MeV^-3] (DISPUTED, see the module docstring):
+    dsigma/dT = kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T) / T,
+    for 0 < T <= 2 E^2 / (m_e + 2 E) (the ejected electron's two-body limit, the recoil
+    kinematics used by mcgen), 0 elsewhere."""
+    kappa, alpha, m_e = p[4], p[5], p[6]
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+        return 0.0
+    r = E / m_e
+    return kappa * kappa * alpha / math.pi * r * r * sigma_gamma(T, p) / T
+
+
+@njit(cache=True)
+def sigma_gamma_array(T: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """sigma_gamma at each photon energy of T [MeV^-2]."""
+    out = np.empty(T.size)
+    for i in range(T.size):
+        out[i] = sigma_gamma(T[i], p)
+    return out
