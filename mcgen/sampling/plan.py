@@ -347,16 +347,15 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
     for ch in channels:
         grids.setdefault(id(ch.component), (ch.component, []))[1].append(ch)
     grids = {k: energy_grid(comp, chs) for k, (comp, chs) in grids.items()}
-    envelopes, rates, cells = [], [], []
+    envelopes, rates, cells, closed = [], [], [], []
     for i, ch in enumerate(channels):
         edges = grids[id(ch.component)]
         T_top = min(ch.T_hi, ch.recoil_range(ch.component.E_max)[1])
         if not T_top > ch.T_lo:
-            warnings.warn(
+            closed.append(
                 f"channel {ch.label} is closed: the largest recoil {T_top / keV:.4g} keV at "
                 f"E_max = {ch.component.E_max:.4g} MeV is below the window starting at "
-                f"{ch.T_lo / keV:.4g} keV; it contributes no events", ClosedChannelWarning,
-                stacklevel=3)
+                f"{ch.T_lo / keV:.4g} keV")
             envelopes.append(None)
             rates.append(0.0)
             continue
@@ -385,6 +384,11 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
                       np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep],
                       np.tile(dmax_all, nE)[keep], H.ravel()[keep],
                       np.full(keep.sum(), i, dtype=np.int64)))
+    if closed:  # one warning for all closed channels
+        head = f"{len(closed)} of {len(channels)} channels contribute no events: " \
+            if len(closed) > 1 else ""
+        warnings.warn(head + "; ".join(closed) + " (it contributes no events)"
+                      * (len(closed) == 1), ClosedChannelWarning, stacklevel=3)
     t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
     t_G = _pad([e.G if e is not None else [] for e in envelopes])
     t_h = _pad([e.h if e is not None else [] for e in envelopes])
