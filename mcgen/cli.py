@@ -43,10 +43,13 @@ def _run(args) -> int:
     gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
                     site=card.site)
     print(f"mcgen {__version__}: {card.path}")
-    print(f"  source     : {card.source.describe()}")
+    labels = [c.label for c in card.source.components]
+    shown = ", ".join(labels[:4]) + (f", ... ({len(labels)} components)" if len(labels) > 4
+                                     else "")
+    print(f"  source     : {card.source.name}: {shown}")
     print(f"  detector   : {card.detector}")
     for it in card.interactions:
-        print(f"  interaction: {it.describe()}")
+        print(f"  interaction: {it!r}")
     if card.site is not None:
         print(f"  site       : {card.site}")
     summary = gen.run(r["events"], out, chunk_events=r["chunk_events"],

@@ -60,6 +60,7 @@ class RunSummary:
     output: str | None
     expected_events_mc: float
     expected_events_mc_error: float
+    plan_seconds: float = 0.0
 
     @property
     def events_per_second(self) -> float:
@@ -70,7 +71,8 @@ class RunSummary:
             f"expected events   : {self.expected_events:.6g} (quadrature); "
             f"{self.expected_events_mc:.6g} +- {self.expected_events_mc_error:.2g} (sampler)",
             f"generated events  : {self.generated_events}",
-            f"time              : {self.seconds:.2f} s ({self.events_per_second:.3g} events/s)",
+            f"time              : {self.seconds:.2f} s ({self.events_per_second:.3g} events/s), "
+            f"plus {self.plan_seconds:.2f} s to plan (rates, tables)",
             f"output            : {self.output or '(none)'}",
         ])
 
@@ -248,8 +250,9 @@ class Generator:
         """
         if threads not in (1, 2):
             raise ConfigError(f"run.threads = {threads!r}: allowed are 1 and 2")
-        t0 = time.perf_counter()
+        t_plan = time.perf_counter()
         _ = self.plan
+        t0 = time.perf_counter()
         self._trials = self._accepted = 0
         bar = tqdm(total=int(n_events), unit="ev", unit_scale=True,
                    disable=None if progress else True, desc="mcgen")
@@ -270,7 +273,7 @@ class Generator:
         bar.close()
         mc, err = self.acceptance_estimate()
         return RunSummary(self.expected_events, int(n_events), time.perf_counter() - t0,
-                          None if output is None else str(output), mc, err)
+                          None if output is None else str(output), mc, err, t0 - t_plan)
 
     def acceptance_estimate(self) -> tuple[float, float]:
         """Expected count estimated from the sampler (envelope integral x acceptance) and its

@@ -384,11 +384,14 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
                       np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep],
                       np.tile(dmax_all, nE)[keep], H.ravel()[keep],
                       np.full(keep.sum(), i, dtype=np.int64)))
-    if closed:  # one warning for all closed channels
-        head = f"{len(closed)} of {len(channels)} channels contribute no events: " \
-            if len(closed) > 1 else ""
-        warnings.warn(head + "; ".join(closed) + " (it contributes no events)"
-                      * (len(closed) == 1), ClosedChannelWarning, stacklevel=3)
+    if closed:  # one short warning for all closed channels (all are in the run metadata)
+        if len(closed) == 1:
+            msg = closed[0] + "; it contributes no events"
+        else:
+            more = f"; and {len(closed) - 3} more" if len(closed) > 3 else ""
+            msg = (f"{len(closed)} of {len(channels)} channels contribute no events: "
+                   + "; ".join(closed[:3]) + more)
+        warnings.warn(msg, ClosedChannelWarning, stacklevel=3)
     t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
     t_G = _pad([e.G if e is not None else [] for e in envelopes])
     t_h = _pad([e.h if e is not None else [] for e in envelopes])
