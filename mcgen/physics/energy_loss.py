@@ -15,7 +15,7 @@ References:
         energy transfer Eq. (34.4), density-effect parameterisation Eq. (34.7), K in Table 34.1.
   [Groom] D. E. Groom, N. V. Mokhov, S. I. Striganov, Atomic Data and Nuclear Data Tables 78
         (2001) 183: standard-rock Sternheimer parameters and the muon minimum 1.687 MeV cm^2/g.
-  [000] paper 000 (/work/shared/papers/000_b63fffb5fa5158d6.txt), Sec. 4, Eq. (22).
+  [000] paper 000 (shared/papers/000_b63fffb5fa5158d6.txt), Sec. 4, Eq. (22).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ K_BETHE = 0.307075
 #: 2 ln 10: delta = 2 ln(10) x - Cbar at high x = log10(beta gamma), [PDG] Eq. (34.7).
 _TWO_LN10 = 2.0 * math.log(10.0)
 
-#: PDG "standard rock" (Z = 11, A = 22), [Groom] and /work/shared/data/README.md:
+#: PDG "standard rock" (Z = 11, A = 22), [Groom] and shared/data/README.md:
 #: (Z/A, I [MeV], rho [g/cm^3], a, k, x0, x1, Cbar, delta0).
 STANDARD_ROCK = (0.5, 136.4 * eV, 2.65, 0.0830, 3.4120, 0.0492, 3.0549, 3.7738, 0.0)
 #: Muon minimum-ionisation mass stopping power of standard rock [MeV cm^2/g], [Groom].

@@ -49,7 +49,7 @@ VOGEL_ENGEL_COEFFS = MappingProxyType({
     "Pu241": (0.793, -0.080, -0.1085),
 })
 
-#: Typical PWR fission fractions (Daya Bay), as in /work/shared/data/README.md.
+#: Typical PWR fission fractions (Daya Bay), as in shared/data/README.md.
 PWR_FISSION_FRACTIONS = MappingProxyType({"U235": 0.564, "U238": 0.076, "Pu239": 0.304,
                                           "Pu241": 0.056})
 

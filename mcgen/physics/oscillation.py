@@ -29,7 +29,7 @@ MSW_A_EV2_PER_MOLCM3_MEV = (2.0 * math.sqrt(2.0) * G_FERMI * (N_AVOGADRO / cm**3
 
 #: NuFIT 5.2 (2022) best fit, normal ordering (with SK atmospheric data): I. Esteban,
 #: M. C. Gonzalez-Garcia, M. Maltoni, T. Schwetz, A. Zhou, JHEP 09 (2020) 178 and the 5.2
-#: update at www.nu-fit.org; numbers as in /work/shared/data/README.md. Mixing as sin^2,
+#: update at www.nu-fit.org; numbers as in shared/data/README.md. Mixing as sin^2,
 #: theta_23 in degrees, splittings in eV^2; ``nufit_angles`` gives the angles in radians.
 NUFIT52_NO = MappingProxyType({
     "sin2_th12": 0.303,
