@@ -57,7 +57,8 @@ PROCESSES = {cls.name: cls for cls in (DipoleNucleusElastic, NuElectronElastic, 
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
-              "chunk_events": 1 << 16, "compression": "lz4", "threads": 2}
+              "chunk_events": 1 << 16, "compression": "lz4", "threads": 2,
+              "final_state": False}
 DESCRIPTIVE = {"name", "description", "reference"}
 
 

@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--chunk-events", type=int, help="events per written chunk")
     run.add_argument("--compression", help="lz4 (default), zstd, zlib or none")
     run.add_argument("--threads", type=int, help="1 or 2 (generate while writing)")
+    run.add_argument("--final-state", action="store_true", default=None,
+                     help="also write the jagged final-state branches (fs_pdg, fs_E_MeV, ...)")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sub.add_parser("list", help="known detectors, sources and processes",
                    description="List the catalogue: detectors, sources, processes.")
@@ -37,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args) -> int:
     card = load_card(args.card, {"events": args.events, "output": args.output,
                                  "seed": args.seed, "chunk_events": args.chunk_events,
-                                 "compression": args.compression, "threads": args.threads})
+                                 "compression": args.compression, "threads": args.threads,
+                                 "final_state": args.final_state})
     r = card.run
     out = Path(r["output"])
     gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
@@ -54,7 +57,8 @@ def _run(args) -> int:
         print(f"  site       : {card.site}")
     summary = gen.run(r["events"], out, chunk_events=r["chunk_events"],
                       compression=r["compression"], run_card=card.text,
-                      progress=not args.quiet, threads=r["threads"])
+                      progress=not args.quiet, threads=r["threads"],
+                      final_state=bool(r["final_state"]))
     print(summary.report())
     return 0
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import awkward as ak
 import numpy as np
 from tqdm import tqdm
 
@@ -165,7 +166,26 @@ class Generator:
         self._trials += trials
         self._accepted += chan.size
 
-    def _branches(self, out, chan, first: int, weight: float) -> dict[str, np.ndarray]:
+    def _final_state(self, ev: dict, chan: np.ndarray) -> ak.Array:
+        """Jagged list of the outgoing particles of each event (projectile-side particle, then
+        the recoil): pdg, total energy and momentum [MeV]."""
+        M = self.plan.chan_p[:, 2][chan]
+        E_rec = M + ev["T_recoil_keV"] * keV
+        n = chan.size
+        fields = {
+            "pdg": np.stack([ev["pdg_out"], ev["target_pdg"]], 1).ravel(),
+            "E_MeV": np.stack([ev["E_out_MeV"], E_rec], 1).ravel(),
+            "px_MeV": np.stack([ev["px_out_MeV"], ev["px_recoil_MeV"]], 1).ravel(),
+            "py_MeV": np.stack([ev["py_out_MeV"], ev["py_recoil_MeV"]], 1).ravel(),
+            "pz_MeV": np.stack([ev["pz_out_MeV"], ev["pz_recoil_MeV"]], 1).ravel(),
+        }
+        record = ak.contents.RecordArray([ak.contents.NumpyArray(v) for v in fields.values()],
+                                         list(fields))
+        offsets = ak.index.Index64(np.arange(0, 2 * n + 1, 2, dtype=np.int64))
+        return ak.Array(ak.contents.ListOffsetArray(offsets, record))
+
+    def _branches(self, out, chan, first: int, weight: float,
+                  final_state: bool = False) -> dict[str, np.ndarray]:
         chans = self.channels
         lut = {
             "process": np.array([c.process for c in chans], np.int32),
@@ -181,12 +201,15 @@ class Generator:
         ev["weight"] = np.full(n, weight)
         for row, (name, unit) in enumerate(KERNEL_BRANCHES):
             ev[name] = out[row] if unit == 1.0 else out[row] / unit
+        if final_state:
+            ev["fs"] = self._final_state(ev, chan)
         return ev
 
-    def iter_chunks(self, n_events: int, chunk_events: int = CHUNK_EVENTS
-                    ) -> Iterator[dict[str, np.ndarray]]:
+    def iter_chunks(self, n_events: int, chunk_events: int = CHUNK_EVENTS,
+                    final_state: bool = False) -> Iterator[dict[str, np.ndarray]]:
         """Yield the n_events in chunks (dicts of branch arrays) of about chunk_events.
-        Chunks are whole blocks of BLOCK_EVENTS; the events do not depend on chunk_events."""
+        Chunks are whole blocks of BLOCK_EVENTS; the events do not depend on chunk_events.
+        final_state: add "fs", the jagged list of outgoing particles (awkward array)."""
         n_events = _check_count("run.events", n_events, allow_zero=True)
         chunk_events = _check_count("run.chunk_events", chunk_events)
         if self.expected_events <= 0:
@@ -206,7 +229,7 @@ class Generator:
             for b, nb in part:
                 self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
                 k += nb
-            yield self._branches(out, chan, first, weight)
+            yield self._branches(out, chan, first, weight, final_state)
             del out, chan  # let the chunk go before the next is allocated
             first += n
 
@@ -241,12 +264,13 @@ class Generator:
 
     def run(self, n_events: int, output: str | Path | None, *, chunk_events: int = CHUNK_EVENTS,
             compression: str = "lz4", run_card: str | None = None, progress: bool = True,
-            threads: int = 2) -> RunSummary:
+            threads: int = 2, final_state: bool = False) -> RunSummary:
         """Generate n_events and stream them to a ROOT file (or nowhere if output is None).
 
         threads=2 draws the next chunk in a background thread while this one is written
         (the kernel releases the GIL); threads=1 does everything in turn. The events are
-        the same either way.
+        the same either way. final_state=True also writes the jagged branches nfs, fs_pdg,
+        fs_E_MeV, fs_px_MeV, fs_py_MeV, fs_pz_MeV (one entry per outgoing particle).
         """
         if threads not in (1, 2):
             raise ConfigError(f"run.threads = {threads!r}: allowed are 1 and 2")
@@ -256,7 +280,7 @@ class Generator:
         self._trials = self._accepted = 0
         bar = tqdm(total=int(n_events), unit="ev", unit_scale=True,
                    disable=None if progress else True, desc="mcgen")
-        chunks = self.iter_chunks(n_events, chunk_events)
+        chunks = self.iter_chunks(n_events, chunk_events, final_state and output is not None)
         if threads == 2:
             chunks = _prefetch(chunks)
         if output is None:
@@ -264,7 +288,7 @@ class Generator:
                 bar.update(ev["event"].size)
                 del ev
         else:
-            with RootWriter(output, compression=compression) as w:
+            with RootWriter(output, compression=compression, final_state=final_state) as w:
                 for ev in chunks:
                     w.extend(ev)
                     bar.update(ev["event"].size)

@@ -12,6 +12,7 @@ from conftest import ROOT
 
 import mcgen
 from mcgen.io import BRANCHES
+from mcgen.io.branches import FINAL_STATE_BRANCHES
 from mcgen.io.root import RootWriter
 
 
@@ -22,8 +23,9 @@ def _readme_branches():
 
 def test_readme_documents_every_branch():
     rows = _readme_branches()
-    assert [r[0] for r in rows] == [b.name for b in BRANCHES]
-    for (name, dtype, unit), b in zip(rows, BRANCHES):
+    documented = BRANCHES + FINAL_STATE_BRANCHES
+    assert [r[0] for r in rows] == [b.name for b in documented]
+    for (name, dtype, unit), b in zip(rows, documented):
         assert dtype == np.dtype(b.dtype).name, name
         assert unit.strip() == (b.unit or "-"), name
 
@@ -82,3 +84,28 @@ def test_bad_output_name(xenon_generator, tmp_path, out, match):
 def test_bad_compression(xenon_generator, tmp_path):
     with pytest.raises(mcgen.ConfigError, match=r"run.compression = 'gzip': allowed are"):
         xenon_generator.run(10, tmp_path / "x.root", compression="gzip", progress=False)
+
+
+def test_final_state_branches(xenon_generator, tmp_path):
+    path = tmp_path / "fs.root"
+    xenon_generator.run(20_000, path, progress=False, final_state=True)
+    with uproot.open(path) as f:
+        t = f["events"]
+        assert [k for k in t.keys() if k.startswith(("nfs", "fs_"))] == [
+            b.name for b in FINAL_STATE_BRANCHES]
+        flat = t.arrays(library="np")
+        fs = t.arrays(["fs_pdg", "fs_E_MeV", "fs_px_MeV", "fs_py_MeV", "fs_pz_MeV"])
+    assert np.all(flat["nfs"] == 2)
+    pdg = fs["fs_pdg"].to_numpy()
+    assert np.array_equal(pdg[:, 0], flat["pdg_out"])
+    assert np.array_equal(pdg[:, 1], flat["target_pdg"])
+    # momentum and energy conservation: sum over the final state = beam + target at rest
+    m = 10.0
+    p_in = np.sqrt(flat["E_in_MeV"] ** 2 - m * m)
+    for c in "xyz":
+        total = fs[f"fs_p{c}_MeV"].to_numpy().sum(axis=1)
+        assert np.allclose(total, p_in * flat[f"dir_in_{c}"], atol=1e-9)
+    M = {t.pdg: t.mass for t in mcgen.Material("Xe").nuclei}
+    target = np.array([M[p] for p in flat["target_pdg"]])
+    E_sum = fs["fs_E_MeV"].to_numpy().sum(axis=1)
+    assert np.allclose(E_sum, flat["E_in_MeV"] + target, rtol=1e-14, atol=1e-9)

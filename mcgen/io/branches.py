@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import awkward as ak
 import numpy as np
 
 
@@ -57,3 +58,17 @@ BRANCHES: tuple[Branch, ...] = (
 
 BRANCH_TYPES = {b.name: b.dtype for b in BRANCHES}
 BRANCH_UNITS = {b.name: b.unit for b in BRANCHES}
+
+#: Optional jagged final state (run option final_state): uproot writes the record "fs" as the
+#: branches nfs (count), fs_pdg, fs_E_MeV, fs_px_MeV, fs_py_MeV, fs_pz_MeV.
+FINAL_STATE_BRANCHES: tuple[Branch, ...] = (
+    Branch("nfs", np.int32, "", "number of outgoing particles (final_state = true)"),
+    Branch("fs_pdg", np.int32, "", "PDG id of each outgoing particle (projectile side, recoil)"),
+    Branch("fs_E_MeV", np.float64, "MeV", "total energy of each outgoing particle"),
+    Branch("fs_px_MeV", np.float64, "MeV", "momentum x of each outgoing particle"),
+    Branch("fs_py_MeV", np.float64, "MeV", "momentum y of each outgoing particle"),
+    Branch("fs_pz_MeV", np.float64, "MeV", "momentum z of each outgoing particle"),
+)
+FINAL_STATE_TYPE = ak.types.from_datashape(
+    "var * {pdg: int32, E_MeV: float64, px_MeV: float64, py_MeV: float64, pz_MeV: float64}",
+    highlevel=False)

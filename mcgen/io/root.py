@@ -14,7 +14,7 @@ from pathlib import Path
 import uproot
 
 from ..errors import ConfigError
-from .branches import BRANCH_TYPES, BRANCH_UNITS
+from .branches import BRANCH_TYPES, BRANCH_UNITS, FINAL_STATE_TYPE
 
 COMPRESSIONS = {
     "zstd": lambda: uproot.ZSTD(1),
@@ -32,7 +32,8 @@ class RootWriter:
     (TObjString, the TOML run card, if given).
     """
 
-    def __init__(self, path: str | os.PathLike, *, compression: str = "zstd"):
+    def __init__(self, path: str | os.PathLike, *, compression: str = "zstd",
+                 final_state: bool = False):
         if compression not in COMPRESSIONS:
             raise ConfigError(
                 f"run.compression = {compression!r}: allowed are {sorted(COMPRESSIONS)}"
@@ -46,12 +47,16 @@ class RootWriter:
             )
         self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
         self.compression = compression
+        self.final_state = final_state
         self._file = None
         self._tree = None
 
     def __enter__(self) -> RootWriter:
         self._file = uproot.recreate(self.tmp, compression=COMPRESSIONS[self.compression]())
-        self._tree = self._file.mktree("events", dict(BRANCH_TYPES), title="mcgen events")
+        types = dict(BRANCH_TYPES)
+        if self.final_state:
+            types["fs"] = FINAL_STATE_TYPE
+        self._tree = self._file.mktree("events", types, title="mcgen events")
         return self
 
     def extend(self, events: dict) -> None:
