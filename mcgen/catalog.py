@@ -222,13 +222,20 @@ def make_detector(spec: dict) -> Detector:
     spec = dict(spec)
     name = spec.get("name", "custom")
     if "name" in spec and spec["name"] in _entries("detectors"):
-        spec = _merge(_lookup("detectors", spec["name"]), spec)
+        base = _lookup("detectors", spec["name"])
+        # a threshold given in the other unit replaces the catalogue's threshold and window
+        for mine, theirs in (("threshold_keVee", ("threshold_keV", "window_keV")),
+                             ("threshold_keV", ("threshold_keVee", "window_keVee"))):
+            if mine in spec:
+                base = {k: v for k, v in base.items() if k not in theirs}
+        spec = _merge(base, spec)
     elif "material" not in spec:
         _lookup("detectors", name)  # raises: unknown name
-    allowed = {"threshold_keV", "window_keV", "exposure_kg_day", "mass_kg", "live_days",
+    allowed = {"threshold_keV", "window_keV", "threshold_keVee", "window_keVee", "quenching",
+               "lindhard_k", "exposure_kg_day", "mass_kg", "live_days",
                "elements", "vertex_resolution_mm", "material", "fiducial"} | DESCRIPTIVE
     _check_keys(f"detector {name}", spec, allowed)
-    for key in ("material", "fiducial", "threshold_keV"):
+    for key in ("material", "fiducial"):
         if key not in spec:
             raise ConfigError(f"detector {name}: missing field {key!r}")
     mat = spec["material"]
@@ -237,7 +244,8 @@ def make_detector(spec: dict) -> Detector:
         raise ConfigError(f"detector {name}.material: missing field 'formula'")
     material = Material(mat["formula"], mat.get("density_g_cm3"))
     fiducial = make_shape(f"detector {name}.fiducial", spec["fiducial"])
-    kw = {k: spec[k] for k in ("threshold_keV", "window_keV", "exposure_kg_day", "mass_kg",
+    kw = {k: spec[k] for k in ("threshold_keV", "window_keV", "threshold_keVee", "window_keVee",
+                               "quenching", "lindhard_k", "exposure_kg_day", "mass_kg",
                                "live_days", "elements", "vertex_resolution_mm") if k in spec}
     return Detector(name, material, fiducial, reference=spec.get("reference", ""), **kw)
 

@@ -184,6 +184,17 @@ class Generator:
         offsets = ak.index.Index64(np.arange(0, 2 * n + 1, 2, dtype=np.int64))
         return ak.Array(ak.contents.ListOffsetArray(offsets, record))
 
+    def _visible(self, T: np.ndarray, chan: np.ndarray) -> np.ndarray:
+        """Electron-equivalent energies [keV] (detector response), per channel."""
+        if self.detector.quenching is None:
+            return T / keV
+        vis = np.empty(T.size)
+        for i, ch in enumerate(self.channels):  # a loop over channels, not events
+            sel = chan == i
+            if sel.any():
+                vis[sel] = self.detector.visible_keVee(T[sel], ch.target)
+        return vis
+
     def _branches(self, out, chan, first: int, weight: float,
                   final_state: bool = False) -> dict[str, np.ndarray]:
         chans = self.channels
@@ -201,6 +212,7 @@ class Generator:
         ev["weight"] = np.full(n, weight)
         for row, (name, unit) in enumerate(KERNEL_BRANCHES):
             ev[name] = out[row] if unit == 1.0 else out[row] / unit
+        ev["E_vis_keVee"] = self._visible(out[7], chan)
         if final_state:
             ev["fs"] = self._final_state(ev, chan)
         return ev
@@ -257,6 +269,9 @@ class Generator:
             "detector": {"name": self.detector.name, "material": self.detector.material.formula,
                          "T_min_keV": self.detector.T_min / keV,
                          "T_max_keV": self.detector.T_max / keV,
+                         "window_unit": "keVee" if self.detector.ee_units else "keV",
+                         "quenching": self.detector.quenching,
+                         "lindhard_k": self.detector.lindhard_k,
                          "reference": self.detector.reference},
             "interactions": [it.describe() for it in self.interactions],
             "site": self.site.describe() if self.site is not None else None,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from ..constants import cm, day, g, keV, kg
 from ..errors import ConfigError
 from ..geometry import Shape
+from ..physics.quenching import electron_equivalent, nuclear_recoil_energy
 from .material import Material, Target
 
 
@@ -30,6 +33,12 @@ class Detector:
     ``max(threshold, window[0]) <= T <= window[1]`` (keV). ``elements`` restricts the targets
     to some elements of the material. ``vertex_resolution_mm``: Gaussian sigma per coordinate
     of the reconstructed vertex.
+
+    Quenching: with ``quenching="lindhard"`` (paper 002 Eqs. 16-19; ``lindhard_k`` a fitted k,
+    default 0.133 Z^(2/3) A^(-1/2)) a nuclear recoil T shows Y(T) T of electron-equivalent
+    energy (branch E_vis_keVee); the threshold and window may then be given in keVee
+    (``threshold_keVee``, ``window_keVee``), turned into each isotope's nuclear-recoil window
+    by the inverse yield (Eq. 19). Electron recoils are seen at full energy.
     """
 
     def __init__(
@@ -38,8 +47,12 @@ class Detector:
         material: Material,
         fiducial: Shape,
         *,
-        threshold_keV: float,
+        threshold_keV: float | None = None,
         window_keV: Sequence[float] | None = None,
+        threshold_keVee: float | None = None,
+        window_keVee: Sequence[float] | None = None,
+        quenching: str | None = None,
+        lindhard_k: float | None = None,
         exposure_kg_day: float | None = None,
         mass_kg: float | None = None,
         live_days: float | None = None,
@@ -51,25 +64,46 @@ class Detector:
         self.material = material
         self.fiducial = fiducial
         self.reference = reference
+        if quenching not in (None, "lindhard"):
+            raise ConfigError(f"detector {name}: quenching = {quenching!r}: allowed are "
+                              "\"lindhard\" or none")
+        self.quenching = quenching
+        if lindhard_k is not None:
+            _check_positive(f"detector {name}: lindhard_k", lindhard_k, "a number > 0")
+            if quenching is None:
+                raise ConfigError(f"detector {name}: lindhard_k needs quenching = \"lindhard\"")
+        self.lindhard_k = lindhard_k
+        self.ee_units = threshold_keVee is not None
+        if (threshold_keV is None) == (threshold_keVee is None):
+            raise ConfigError(f"detector {name}: give one of threshold_keV (nuclear recoil) "
+                              "and threshold_keVee (electron equivalent)")
+        if self.ee_units and quenching is None:
+            raise ConfigError(f"detector {name}: threshold_keVee needs quenching = "
+                              "\"lindhard\" (to convert keVee to nuclear-recoil energy)")
+        if self.ee_units and window_keV is not None or not self.ee_units and window_keVee:
+            raise ConfigError(f"detector {name}: give the window in the threshold's unit "
+                              "(window_keV with threshold_keV, window_keVee with threshold_keVee)")
+        unit = "keVee" if self.ee_units else "keV"
         self.threshold_keV = _check_positive(
-            f"detector {name}: threshold_keV", threshold_keV, "a recoil energy > 0 keV"
-        )
+            f"detector {name}: threshold_{unit}",
+            threshold_keVee if self.ee_units else threshold_keV, "a recoil energy > 0 keV")
+        window = window_keVee if self.ee_units else window_keV
         lo, hi = 0.0, math.inf
-        if window_keV is not None:
-            if len(window_keV) != 2:
+        if window is not None:
+            if len(window) != 2:
                 raise ConfigError(
-                    f"detector {name}: window_keV = {window_keV!r}: must be [low, high] in keV"
+                    f"detector {name}: window_{unit} = {window!r}: must be [low, high] in {unit}"
                 )
-            lo, hi = float(window_keV[0]), float(window_keV[1])
+            lo, hi = float(window[0]), float(window[1])
             if not (0 <= lo < hi):
                 raise ConfigError(
-                    f"detector {name}: window_keV = {list(window_keV)!r}: need 0 <= low < high"
+                    f"detector {name}: window_{unit} = {list(window)!r}: need 0 <= low < high"
                 )
         self.window_keV = (lo, hi)
         if max(self.threshold_keV, lo) >= hi:
             raise ConfigError(
-                f"detector {name}: threshold_keV = {self.threshold_keV} is not below the "
-                f"window's upper edge {hi} keV"
+                f"detector {name}: threshold_{unit} = {self.threshold_keV} is not below the "
+                f"window's upper edge {hi} {unit}"
             )
         self.live_days = None if live_days is None else _check_positive(
             f"detector {name}: live_days", live_days)
@@ -132,9 +166,28 @@ class Detector:
         d = self.material.density_g_cm3
         return None if d is None else d * g / cm**3
 
+    def recoil_window(self, target: Target) -> tuple[float, float]:
+        """Accepted recoil kinetic energies (T_lo, T_hi) [MeV] of a target: the window itself,
+        or, for a nucleus when the window is in keVee, its nuclear-recoil image through the
+        inverse Lindhard yield (paper 002 Eq. 19)."""
+        if not (self.ee_units and target.is_nucleus):
+            return self.T_min, self.T_max
+        lo = nuclear_recoil_energy(self.T_min / keV, target.Z, target.A, self.lindhard_k)
+        hi = (nuclear_recoil_energy(self.T_max / keV, target.Z, target.A, self.lindhard_k)
+              if math.isfinite(self.T_max) else math.inf)
+        return lo * keV, hi * keV
+
+    def visible_keVee(self, T: np.ndarray, target: Target) -> np.ndarray:
+        """Electron-equivalent energy [keV] of recoils T [MeV] of a target: Y(T) T for a
+        nucleus with quenching (paper 002 Eq. 19), T otherwise."""
+        T_keV = np.asarray(T, float) / keV
+        if self.quenching is None or not target.is_nucleus:
+            return T_keV
+        return electron_equivalent(T_keV, target.Z, target.A, self.lindhard_k)
+
     @property
     def T_min(self) -> float:
-        """Lowest accepted recoil kinetic energy [MeV]."""
+        """Lowest accepted recoil kinetic energy [MeV] (keVee when the window is in keVee)."""
         return max(self.threshold_keV, self.window_keV[0]) * keV
 
     @property

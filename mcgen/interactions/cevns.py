@@ -84,7 +84,7 @@ class CEvNS(Interaction):
             params = np.array([0.0, 0.0, t.mass, HBARC2, G_FERMI, q, ff, r, a, t.Z, t.A],
                               dtype=np.float64)
             out.append(Channel(self, component, t, params, component.pdg,
-                               detector.T_min, detector.T_max, np.zeros(0)))
+                               *detector.recoil_window(t), np.zeros(0)))
         return out
 
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:

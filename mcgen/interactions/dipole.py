@@ -50,7 +50,7 @@ class DipoleNucleusElastic(Interaction):
                                M_ELECTRON, ALPHA], dtype=np.float64)
             breaks = np.array([q2 / (2 * t.mass) for q2 in ff2_breakpoints_q2(ff, M_ELECTRON)])
             out.append(Channel(self, component, t, params, component.pdg,
-                               detector.T_min, detector.T_max, breaks))
+                               *detector.recoil_window(t), breaks))
         return out
 
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:

@@ -139,15 +139,16 @@ class _Upscatter(Interaction):
         that is above the window's upper edge the planner reports the channel as closed; this
         says why (the planner's message is about the largest recoil)."""
         tmin, tmax = recoil_range(component.E_max, 0.0, self.m_N_MeV, target.mass)
+        T_min, T_max = detector.recoil_window(target)
         if not tmax > 0:
-            return detector.T_min
-        if tmin >= detector.T_max:
+            return T_min
+        if tmin >= T_max:
             warnings.warn(
                 f"channel {self.name}:{component.label}:{target.name}: the smallest recoil "
                 f"reachable at E_max = {component.E_max:.4g} MeV with m_N = {self.m_N_MeV:g} MeV "
                 f"is {tmin / keV:.4g} keV, above the window's upper edge "
-                f"{detector.T_max / keV:.4g} keV", ClosedChannelWarning, stacklevel=4)
-        return max(detector.T_min, tmin)
+                f"{T_max / keV:.4g} keV", ClosedChannelWarning, stacklevel=4)
+        return max(T_min, tmin)
 
     def _bracket_sup(self, channel: Channel, T_edges, spin: int) -> np.ndarray:
         _, m, M = channel.masses
@@ -212,7 +213,7 @@ class DipolePortalNucleus(_Upscatter):
                               dtype=np.float64)
             out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
                                         self._T_lo(component, detector, t),
-                                        detector.T_max, np.zeros(0)))
+                                        detector.recoil_window(t)[1], np.zeros(0)))
         return out
 
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:

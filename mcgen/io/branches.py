@@ -35,6 +35,9 @@ BRANCHES: tuple[Branch, ...] = (
     Branch("vtx_y_mm", np.float64, "mm", "interaction vertex y"),
     Branch("vtx_z_mm", np.float64, "mm", "interaction vertex z (up)"),
     Branch("T_recoil_keV", np.float64, "keV", "kinetic energy of the recoiling target"),
+    Branch("E_vis_keVee", np.float64, "keVee",
+           "visible (electron-equivalent) energy: Lindhard-quenched for nuclear recoils when "
+           "the detector has quenching, else T_recoil_keV"),
     Branch("E_out_MeV", np.float64, "MeV", "total energy of the outgoing particle"),
     Branch("px_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, x"),
     Branch("py_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, y"),
