@@ -18,6 +18,7 @@ from .constants import day, keV, mm, ns
 from .detectors import Detector
 from .errors import ConfigError
 from .interactions import DipoleNucleusElastic, Interaction
+from .io.branches import BRANCHES, OPTIONAL_GROUPS
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
 from .sampling.kernels import COLUMNS, NCOL, sample_events
@@ -184,6 +185,18 @@ class Generator:
         offsets = ak.index.Index64(np.arange(0, 2 * n + 1, 2, dtype=np.int64))
         return ak.Array(ak.contents.ListOffsetArray(offsets, record))
 
+    def branch_names(self) -> list[str]:
+        """The branches of this run's events (optional groups only when meaningful)."""
+        active = {
+            "emission": self.source.is_near or math.isfinite(self.source.distance),
+            "time": bool(np.any(self.plan.chan_time_kind != TIME_NONE)),
+            "reco": self.detector.vertex_resolution_mm > 0,
+            "rock": self.site is not None,
+            "visible": self.detector.quenching is not None,
+        }
+        dropped = {n for group, on in active.items() if not on for n in OPTIONAL_GROUPS[group]}
+        return [b.name for b in BRANCHES if b.name not in dropped]
+
     def _visible(self, T: np.ndarray, chan: np.ndarray) -> np.ndarray:
         """Electron-equivalent energies [keV] (detector response), per channel."""
         if self.detector.quenching is None:
@@ -303,7 +316,8 @@ class Generator:
                 bar.update(ev["event"].size)
                 del ev
         else:
-            with RootWriter(output, compression=compression, final_state=final_state) as w:
+            with RootWriter(output, compression=compression, final_state=final_state,
+                            branches=self.branch_names()) as w:
                 for ev in chunks:
                     w.extend(ev)
                     bar.update(ev["event"].size)

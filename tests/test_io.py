@@ -12,7 +12,7 @@ from conftest import ROOT
 
 import mcgen
 from mcgen.io import BRANCHES
-from mcgen.io.branches import FINAL_STATE_BRANCHES
+from mcgen.io.branches import FINAL_STATE_BRANCHES, OPTIONAL_GROUPS
 from mcgen.io.root import RootWriter
 
 
@@ -43,10 +43,15 @@ def test_file_reads_back_with_documented_branches(written, xenon_generator):
     with uproot.open(path) as f:
         tree = f["events"]
         assert tree.num_entries == 50_000
-        assert list(tree.keys()) == [b.name for b in BRANCHES]
+        names = xenon_generator.branch_names()
+        assert list(tree.keys()) == names
         arrays = tree.arrays(library="np")
         for b in BRANCHES:
-            assert arrays[b.name].dtype == np.dtype(b.dtype)
+            if b.name in names:
+                assert arrays[b.name].dtype == np.dtype(b.dtype)
+        # a far source without baseline, site, time, resolution or quenching: no such groups
+        for group in OPTIONAL_GROUPS.values():
+            assert not set(group) & set(names)
         meta = json.loads(str(f["metadata"]))
         assert str(f["run_card"]) == "# card text\n"
     assert arrays["weight"].sum() == pytest.approx(xenon_generator.expected_events, rel=1e-12)
@@ -57,6 +62,7 @@ def test_file_reads_back_with_documented_branches(written, xenon_generator):
     assert meta["process_codes"]["1"] == "dipole_nucleus_elastic"
     assert meta["process_codes"]["2"] == "nu_electron_elastic"
     assert meta["branch_units"]["T_recoil_keV"] == "keV"
+    assert set(meta["branch_units"]) == set(xenon_generator.branch_names())
     assert sum(meta["expected_events_by_channel"].values()) == pytest.approx(
         meta["expected_events"])
     assert not list(path.parent.glob(".*part*"))
@@ -109,3 +115,17 @@ def test_final_state_branches(xenon_generator, tmp_path):
     target = np.array([M[p] for p in flat["target_pdg"]])
     E_sum = fs["fs_E_MeV"].to_numpy().sum(axis=1)
     assert np.allclose(E_sum, flat["E_in_MeV"] + target, rtol=1e-14, atol=1e-9)
+
+
+def test_optional_branches_appear_when_meaningful(tmp_path):
+    from mcgen.catalog import load_card
+
+    card = load_card(ROOT / "macros" / "cr51_lxe.toml")  # near source, times, 1 cm resolution
+    gen = mcgen.Generator(card.source, card.detector, card.interactions, seed=1)
+    names = gen.branch_names()
+    for group in ("emission", "time", "reco"):
+        assert set(OPTIONAL_GROUPS[group]) <= set(names)
+    assert not set(OPTIONAL_GROUPS["rock"]) & set(names)
+    gen.run(2000, tmp_path / "cr.root", progress=False)
+    with uproot.open(tmp_path / "cr.root") as f:
+        assert list(f["events"].keys()) == names

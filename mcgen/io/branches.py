@@ -59,6 +59,18 @@ BRANCHES: tuple[Branch, ...] = (
     Branch("cos_zenith", np.float64, "1", "cosine of the arrival zenith angle (1: from above)"),
 )
 
+#: Branches written only when the run gives them a meaning (mcgen.Generator.branch_names):
+#: emission points and baselines (near source, or a far source with a distance), emission
+#: times (a time model), reconstructed vertices (vertex resolution), surface energy, rock path
+#: and zenith (a site), visible energy (quenching).
+OPTIONAL_GROUPS = {
+    "emission": ("src_x_mm", "src_y_mm", "src_z_mm", "baseline_mm"),
+    "time": ("t_emit_ns",),
+    "reco": ("vtx_reco_x_mm", "vtx_reco_y_mm", "vtx_reco_z_mm"),
+    "rock": ("E_surface_MeV", "path_rock_mm", "cos_zenith"),
+    "visible": ("E_vis_keVee",),
+}
+
 BRANCH_TYPES = {b.name: b.dtype for b in BRANCHES}
 BRANCH_UNITS = {b.name: b.unit for b in BRANCHES}
 

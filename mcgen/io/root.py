@@ -33,7 +33,7 @@ class RootWriter:
     """
 
     def __init__(self, path: str | os.PathLike, *, compression: str = "zstd",
-                 final_state: bool = False):
+                 final_state: bool = False, branches: list[str] | None = None):
         if compression not in COMPRESSIONS:
             raise ConfigError(
                 f"run.compression = {compression!r}: allowed are {sorted(COMPRESSIONS)}"
@@ -48,23 +48,25 @@ class RootWriter:
         self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
         self.compression = compression
         self.final_state = final_state
+        self.branches = list(BRANCH_TYPES) if branches is None else list(branches)
         self._file = None
         self._tree = None
 
     def __enter__(self) -> RootWriter:
         self._file = uproot.recreate(self.tmp, compression=COMPRESSIONS[self.compression]())
-        types = dict(BRANCH_TYPES)
+        types = {name: BRANCH_TYPES[name] for name in self.branches}
         if self.final_state:
             types["fs"] = FINAL_STATE_TYPE
         self._tree = self._file.mktree("events", types, title="mcgen events")
         return self
 
     def extend(self, events: dict) -> None:
-        """Append one chunk (dict branch name -> array, all branches of BRANCHES)."""
-        self._tree.extend(events)
+        """Append one chunk (dict branch name -> array; only the tree's branches are used)."""
+        keys = self.branches + (["fs"] if self.final_state else [])
+        self._tree.extend({k: events[k] for k in keys})
 
     def metadata(self, meta: dict, run_card: str | None = None) -> None:
-        meta = dict(meta, branch_units=BRANCH_UNITS)
+        meta = dict(meta, branch_units={k: BRANCH_UNITS[k] for k in self.branches})
         self._file["metadata"] = json.dumps(meta, indent=1, default=str)
         if run_card is not None:
             self._file["run_card"] = run_card
