@@ -10,6 +10,7 @@ import numpy as np
 from scipy import optimize
 
 from ..detectors import Detector, Target
+from ..errors import ConfigError
 from ..physics.kinematics import recoil_range
 from ..sampling import dispatch, quadrature
 from ..sources import Component, Source
@@ -123,6 +124,19 @@ class Interaction(ABC):
     @abstractmethod
     def describe(self) -> dict:
         """Parameters for the run metadata."""
+
+
+def check_moment(mu_muB, *, allow_zero: bool) -> None:
+    """ConfigError unless mu_muB is a finite magnetic moment [mu_B] > 0 (or >= 0)."""
+    try:
+        v = float(mu_muB)
+        ok = not isinstance(mu_muB, bool) and np.isfinite(v) and (v >= 0 if allow_zero
+                                                                   else v > 0)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        sign = ">=" if allow_zero else ">"
+        raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a moment {sign} 0 (mu_B)")
 
 
 def sup_piecewise_monotone(f, edges: np.ndarray, breaks) -> np.ndarray:

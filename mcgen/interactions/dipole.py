@@ -10,7 +10,7 @@ from ..errors import ConfigError
 from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
 from ..sampling.dispatch import PROC_DIPOLE_NUCLEUS_ELASTIC
 from ..sources import Component
-from .base import Channel, Interaction, sup_piecewise_monotone
+from .base import Channel, Interaction, check_moment, sup_piecewise_monotone
 
 FORM_FACTORS = {"paper000": FF_PAPER000, "none": FF_NONE}
 
@@ -25,12 +25,7 @@ class DipoleNucleusElastic(Interaction):
     process = PROC_DIPOLE_NUCLEUS_ELASTIC
 
     def __init__(self, mu_muB: float, *, form_factor: str = "paper000"):
-        try:
-            mu_ok = float(mu_muB) > 0 and np.isfinite(float(mu_muB))
-        except (TypeError, ValueError):
-            mu_ok = False
-        if not mu_ok:
-            raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a moment > 0 (mu_B)")
+        check_moment(mu_muB, allow_zero=False)
         if form_factor not in FORM_FACTORS:
             raise ConfigError(
                 f"interaction.form_factor = {form_factor!r}: allowed are {sorted(FORM_FACTORS)}"

@@ -11,7 +11,7 @@ from ..detectors.shells import binding_steps
 from ..errors import ConfigError
 from ..sampling.dispatch import PROC_NU_ELECTRON
 from ..sources import Component
-from .base import Channel, Interaction
+from .base import Channel, Interaction, check_moment
 
 #: |PDG id| -> lepton flavour code of mcgen.physics.electron.chiral_couplings
 FLAVOURS = {12: 1, 14: 2, 16: 3}
@@ -30,12 +30,7 @@ class NuElectronElastic(Interaction):
 
     def __init__(self, mu_muB: float = 0.0, *, electrons: str = "stepping",
                  sin2_theta_w: float = SIN2_THETA_W):
-        try:
-            ok = float(mu_muB) >= 0 and np.isfinite(float(mu_muB))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a moment >= 0 (mu_B)")
+        check_moment(mu_muB, allow_zero=True)
         if electrons not in ELECTRON_MODELS:
             raise ConfigError(f"interaction.electrons = {electrons!r}: allowed are "
                               f"{list(ELECTRON_MODELS)}")

@@ -33,7 +33,7 @@ from ..errors import ConfigError
 from ..physics.ionization import P_N, sigma_gamma_array
 from ..sampling.dispatch import PROC_IONIZATION_EPA
 from ..sources import Component
-from .base import Channel, Interaction
+from .base import Channel, Interaction, check_moment
 
 #: Neutrino species the formula applies to (massless neutrinos and antineutrinos).
 NEUTRINOS = (12, 14, 16)
@@ -130,12 +130,7 @@ class AtomicIonizationEPA(Interaction):
     process = PROC_IONIZATION_EPA
 
     def __init__(self, mu_muB: float, *, material_element: str | None = None):
-        try:
-            ok = float(mu_muB) >= 0 and np.isfinite(float(mu_muB))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a moment >= 0 (mu_B)")
+        check_moment(mu_muB, allow_zero=True)
         if material_element is not None and not isinstance(material_element, str):
             raise ConfigError(f"interaction.material_element = {material_element!r}: must be "
                               "an element symbol, e.g. \"Ge\"")
