@@ -4,8 +4,6 @@ detector sits at `depth` below the surface."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .constants import km, m
@@ -63,8 +61,3 @@ class Site:
                 "slant_table_g_cm2": self.table_X.tolist(),
                 "earth_radius_km": EARTH_RADIUS / km, "vertical_column_g_cm2":
                 self.rock[2] * self.depth / 10.0}
-
-
-def vertical_column(site: Site) -> float:
-    """Column density straight down [g/cm^2]."""
-    return site.rock[2] * site.depth / 10.0 if math.isfinite(site.depth) else math.inf

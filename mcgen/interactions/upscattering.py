@@ -51,7 +51,7 @@ from ..physics.upscattering import (
 from ..sampling.dispatch import PROC_UPSCATTER_ELECTRON, PROC_UPSCATTER_NUCLEUS
 from ..sampling.plan import ClosedChannelWarning
 from ..sources import Component
-from .base import Channel, Interaction
+from .base import Channel, Interaction, check_moment
 
 FORM_FACTORS = {"klein_nystrand": FF_KLEIN_NYSTRAND, "helm": FF_HELM, "none": FF_NONE}
 SPINS = ("auto", "1/2", "0")
@@ -75,17 +75,6 @@ class UpscatterChannel(Channel):
                 if E_lo < e < E_hi and all(abs(e - o) > 1e-12 * e for o in out):
                     out.append(e)
         return sorted(out)
-
-
-def _check_mu(mu_muB) -> float:
-    try:
-        ok = not isinstance(mu_muB, bool) and float(mu_muB) > 0 and math.isfinite(float(mu_muB))
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a transition moment > 0 "
-                          "(Bohr magnetons)")
-    return float(mu_muB)
 
 
 def _check_mass(m_N_MeV) -> float:
@@ -117,7 +106,8 @@ class _Upscatter(Interaction):
     """Common part: moment, mass, flavours, which source components couple."""
 
     def _init_common(self, mu_muB, m_N_MeV, flavours) -> None:
-        self.mu_muB = _check_mu(mu_muB)
+        check_moment(mu_muB, allow_zero=False)
+        self.mu_muB = float(mu_muB)
         self.m_N_MeV = _check_mass(m_N_MeV)
         self.flavours = _check_flavours(flavours)
 
