@@ -36,6 +36,8 @@ ALPHA = 7.2973525693e-3
 HBARC = _hc.hbarc
 #: (hbar c)^2 [MeV^2 mm^2]: converts a cross section in MeV^-2 to mm^2.
 HBARC2 = HBARC * HBARC
+#: Speed of light [mm/ns], SI exact (hepunits.constants.c_light).
+C_LIGHT = _hc.c_light
 #: Avogadro constant [1/mol], SI 2019 exact.
 N_AVOGADRO = _hc.Avogadro * _u.mole
 #: Electron mass [MeV], PDG (via the `particle` package).
@@ -57,9 +59,11 @@ SIN2_THETA_W = 0.23857
 #: for it; we follow the Pythia 8 convention for a heavy neutral lepton (nu_R of the
 #: left-right model, id 9900014 for the muon-flavour partner), documented in README.md.
 PDG_STERILE = 9900014
+#: PDG id of a lighter sterile state N' (N -> N' gamma, paper 000 Eq. 17): Pythia 8's 9900016.
+PDG_STERILE_PARTNER = 9900016
 
 __all__ = [
-    "ALPHA", "AMU", "G_FERMI", "HBARC", "HBARC2", "M_ELECTRON", "M_MUON", "MU_BOHR",
-    "N_AVOGADRO", "PDG_STERILE", "SIN2_THETA_W", "GeV", "MeV", "cm", "cm2", "day", "eV", "fm",
-    "g", "keV", "kg", "km", "m", "mm", "ns", "s", "year",
+    "ALPHA", "AMU", "C_LIGHT", "G_FERMI", "HBARC", "HBARC2", "M_ELECTRON", "M_MUON", "MU_BOHR",
+    "N_AVOGADRO", "PDG_STERILE", "PDG_STERILE_PARTNER", "SIN2_THETA_W", "GeV", "MeV", "cm",
+    "cm2", "day", "eV", "fm", "g", "keV", "kg", "km", "m", "mm", "ns", "s", "year",
 ]

@@ -18,10 +18,10 @@ from .constants import day, keV, mm, ns
 from .detectors import Detector
 from .errors import ConfigError
 from .interactions import DipoleNucleusElastic, Interaction
-from .io.branches import BRANCHES, OPTIONAL_GROUPS
+from .io.branches import BRANCH_TYPES, BRANCHES, OPTIONAL_GROUPS
 from .io.root import RootWriter
 from .sampling.dispatch import PROCESS_NAMES
-from .sampling.kernels import COLUMNS, NCOL, sample_events
+from .sampling.kernels import COLUMNS, NCOL, ROW_DECAY, sample_events
 from .sampling.plan import Plan, Propagation, build_plan
 from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
 from .sites import Site
@@ -39,6 +39,11 @@ _BRANCH_OF_ROW = {
     "sy": ("src_y_mm", mm), "sz": ("src_z_mm", mm), "L": ("baseline_mm", mm),
     "rx": ("vtx_reco_x_mm", mm), "ry": ("vtx_reco_y_mm", mm), "rz": ("vtx_reco_z_mm", mm),
     "E_surf": ("E_surface_MeV", 1.0), "path": ("path_rock_mm", mm), "cz": ("cos_zenith", 1.0),
+    "g_E": ("E_gamma_MeV", 1.0), "g_px": ("px_gamma_MeV", 1.0), "g_py": ("py_gamma_MeV", 1.0),
+    "g_pz": ("pz_gamma_MeV", 1.0), "d_x": ("decay_x_mm", mm), "d_y": ("decay_y_mm", mm),
+    "d_z": ("decay_z_mm", mm), "d_dt": ("decay_dt_ns", ns), "d_in": ("decay_inside", 1.0),
+    "d_pin": ("decay_p_inside", 1.0), "g_cos": ("cos_gamma_rest", 1.0),
+    "d_pdg": ("pdg_decay", 1.0),
 }
 KERNEL_BRANCHES = [_BRANCH_OF_ROW[c] for c in COLUMNS]
 
@@ -168,22 +173,44 @@ class Generator:
         self._accepted += chan.size
 
     def _final_state(self, ev: dict, chan: np.ndarray) -> ak.Array:
-        """Jagged list of the outgoing particles of each event (projectile-side particle, then
-        the recoil): pdg, total energy and momentum [MeV]."""
+        """Jagged list of the outgoing particles of each event: the projectile-side particle
+        (or, if it decays, its daughter and the photon, starting at the decay point: vertex 1),
+        then the recoil (vertex 0): pdg, total energy and momentum [MeV]."""
         M = self.plan.chan_p[:, 2][chan]
-        E_rec = M + ev["T_recoil_keV"] * keV
         n = chan.size
-        fields = {
-            "pdg": np.stack([ev["pdg_out"], ev["target_pdg"]], 1).ravel(),
-            "E_MeV": np.stack([ev["E_out_MeV"], E_rec], 1).ravel(),
-            "px_MeV": np.stack([ev["px_out_MeV"], ev["px_recoil_MeV"]], 1).ravel(),
-            "py_MeV": np.stack([ev["py_out_MeV"], ev["py_recoil_MeV"]], 1).ravel(),
-            "pz_MeV": np.stack([ev["pz_out_MeV"], ev["pz_recoil_MeV"]], 1).ravel(),
-        }
-        record = ak.contents.RecordArray([ak.contents.NumpyArray(v) for v in fields.values()],
-                                         list(fields))
-        offsets = ak.index.Index64(np.arange(0, 2 * n + 1, 2, dtype=np.int64))
+        recoil = (ev["target_pdg"], M + ev["T_recoil_keV"] * keV, ev["px_recoil_MeV"],
+                  ev["py_recoil_MeV"], ev["pz_recoil_MeV"])
+        out = (ev["pdg_out"], ev["E_out_MeV"], ev["px_out_MeV"], ev["py_out_MeV"],
+               ev["pz_out_MeV"])
+        zero = np.zeros(n, np.int32)
+        decays = ev["pdg_decay"] != 0 if "pdg_decay" in ev else np.zeros(n, bool)
+        if not decays.any():
+            parts = [out + (zero,), recoil + (zero,)]
+            present = [np.ones(n, bool)] * 2
+        else:
+            g = (np.full(n, 22), ev["E_gamma_MeV"], ev["px_gamma_MeV"], ev["py_gamma_MeV"],
+                 ev["pz_gamma_MeV"])
+            daughter = (ev["pdg_decay"], *(a - b for a, b in zip(out[1:], g[1:])))
+            first = tuple(np.where(decays, d, o) for d, o in zip(daughter, out))
+            one = decays.astype(np.int32)
+            # each event: [N or its daughter, photon (if N decays), recoil]
+            parts = [first + (one,), g + (one,), recoil + (zero,)]
+            present = [np.ones(n, bool), decays, np.ones(n, bool)]
+        keep = np.stack(present, 1).ravel()
+        counts = np.sum(present, axis=0)
+        names = ("pdg", "E_MeV", "px_MeV", "py_MeV", "pz_MeV", "vertex")
+        dtypes = (np.int32, np.float64, np.float64, np.float64, np.float64, np.int32)
+        fields = [np.stack([np.asarray(p[f], dt) for p in parts], 1).ravel()[keep]
+                  for f, dt in enumerate(dtypes)]
+        record = ak.contents.RecordArray([ak.contents.NumpyArray(v) for v in fields],
+                                         list(names))
+        offsets = ak.index.Index64(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
         return ak.Array(ak.contents.ListOffsetArray(offsets, record))
+
+    @property
+    def _decays(self) -> bool:
+        """Whether some channel's outgoing particle decays (decay branches are written)."""
+        return bool(np.any(self.plan.chan_dec[:, 0] > 0))
 
     def branch_names(self) -> list[str]:
         """The branches of this run's events (optional groups only when meaningful)."""
@@ -193,6 +220,7 @@ class Generator:
             "reco": self.detector.vertex_resolution_mm > 0,
             "rock": self.site is not None,
             "visible": self.detector.quenching is not None,
+            "decay": self._decays,
         }
         dropped = {n for group, on in active.items() if not on for n in OPTIONAL_GROUPS[group]}
         return [b.name for b in BRANCHES if b.name not in dropped]
@@ -225,6 +253,12 @@ class Generator:
         ev["weight"] = np.full(n, weight)
         for row, (name, unit) in enumerate(KERNEL_BRANCHES):
             ev[name] = out[row] if unit == 1.0 else out[row] / unit
+        if self._decays:
+            for name in ("decay_inside", "pdg_decay"):  # NaN (no decay) -> 0
+                ev[name] = np.nan_to_num(ev[name]).astype(BRANCH_TYPES[name])
+        else:  # the decay rows were not filled
+            for name, _ in KERNEL_BRANCHES[ROW_DECAY:]:
+                del ev[name]
         ev["E_vis_keVee"] = self._visible(out[7], chan)
         if final_state:
             ev["fs"] = self._final_state(ev, chan)

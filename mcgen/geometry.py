@@ -41,6 +41,40 @@ def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
     return cx, cy, cz
 
 
+@njit(cache=True, nogil=True)
+def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: float, uy: float,
+                  uz: float) -> float:
+    """Distance [mm] from the point (x, y, z) inside the shape to the surface along the unit
+    direction u (0 for a point). Every shape is convex, so the path is inside up to there."""
+    x, y, z = x - p[0], y - p[1], z - p[2]
+    if kind == SHAPE_BOX:
+        d = math.inf
+        for c, u, half in ((x, ux, 0.5 * p[3]), (y, uy, 0.5 * p[4]), (z, uz, 0.5 * p[5])):
+            if u > 0.0:
+                d = min(d, (half - c) / u)
+            elif u < 0.0:
+                d = min(d, (-half - c) / u)
+        return max(d, 0.0)
+    if kind == SHAPE_CYLINDER:
+        half = 0.5 * p[4]
+        d = math.inf
+        if uz > 0.0:
+            d = (half - z) / uz
+        elif uz < 0.0:
+            d = (-half - z) / uz
+        a = ux * ux + uy * uy
+        if a > 0.0:  # x + t u on the circle: a t^2 + 2 b t + c = 0, c <= 0 inside
+            b = x * ux + y * uy
+            c = x * x + y * y - p[3] * p[3]
+            d = min(d, (-b + math.sqrt(max(0.0, b * b - a * c))) / a)
+        return max(d, 0.0)
+    if kind == SHAPE_SPHERE:
+        b = x * ux + y * uy + z * uz
+        c = x * x + y * y + z * z - p[3] * p[3]
+        return max(0.0, -b + math.sqrt(max(0.0, b * b - c)))
+    return 0.0
+
+
 @njit(cache=True)
 def _sample_points(kind: int, p: np.ndarray, rng, n: int) -> np.ndarray:
     out = np.empty((n, 3))

@@ -22,7 +22,8 @@ class Channel:
     kernels need.
 
     params: kernel parameters (layout in mcgen.sampling.dispatch); T_lo, T_hi: accepted
-    recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth.
+    recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth;
+    decay: the decay row of the outgoing particle (mcgen.physics.decay), None if it is stable.
     """
 
     interaction: Interaction
@@ -33,6 +34,7 @@ class Channel:
     T_lo: float
     T_hi: float
     T_breaks: np.ndarray
+    decay: np.ndarray | None = None
 
     @property
     def pdg_in(self) -> int:

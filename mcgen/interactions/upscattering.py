@@ -13,6 +13,14 @@ Conventions:
   the parent). Its mass m_N is the channel's outgoing mass p[1], so that the event kernel
   produces exact four-momenta (E_out^2 - p_out^2 = m_N^2). m_N = 0 is allowed: the ordinary
   magnetic-moment scattering, still labelled 9900014.
+- Decay (``decay``, default on whenever m_N > 0): N -> nu_l gamma through the same moment for
+  each coupled flavour l, and optionally N -> N' gamma to a lighter sterile state
+  (``partner_mass_MeV``, ``partner_moment_muB``; paper 000 Eqs. 17-18), with the widths,
+  polarisation and photon distributions of mcgen.physics.decay for ``nature`` "dirac"
+  (default) or "majorana". The upscattering rate is the same for both; the lifetime halves
+  for a Majorana N and its photon is isotropic in its rest frame. The events keep the
+  production weight (the narrow-width approximation: every N decays somewhere); the decay
+  branches say where, and whether inside the fiducial volume.
 - Accepted recoils: the detector window, raised to the smallest recoil Tmin(E_max) reachable at
   the component's largest energy (for m_N > 0 every recoil exceeds it; Tmin(E) decreases with E).
   A channel that cannot reach the window (E_max below threshold, m_N too large, window above
@@ -27,10 +35,23 @@ import warnings
 
 import numpy as np
 
-from ..constants import ALPHA, HBARC, HBARC2, M_ELECTRON, MU_BOHR, PDG_STERILE, fm, keV
+from ..constants import (
+    ALPHA,
+    C_LIGHT,
+    HBARC,
+    HBARC2,
+    M_ELECTRON,
+    MU_BOHR,
+    PDG_STERILE,
+    PDG_STERILE_PARTNER,
+    fm,
+    keV,
+    s,
+)
 from ..detectors import Detector
 from ..detectors.shells import binding_steps
 from ..errors import ConfigError
+from ..physics.decay import decay_params, radiative_width
 from ..physics.electron import stepping_fraction
 from ..physics.kinematics import recoil_range
 from ..physics.nuclear_form_factors import (
@@ -56,6 +77,7 @@ from .base import Channel, Interaction, check_moment
 FORM_FACTORS = {"klein_nystrand": FF_KLEIN_NYSTRAND, "helm": FF_HELM, "none": FF_NONE}
 SPINS = ("auto", "1/2", "0")
 ELECTRON_MODELS = ("stepping", "free")
+NATURES = ("dirac", "majorana")
 #: flavour name -> |PDG id| of the active neutrino
 FLAVOURS = {"e": 12, "mu": 14, "tau": 16}
 
@@ -105,11 +127,89 @@ def _check_flavours(flavours) -> tuple[str, ...]:
 class _Upscatter(Interaction):
     """Common part: moment, mass, flavours, which source components couple."""
 
-    def _init_common(self, mu_muB, m_N_MeV, flavours) -> None:
+    def _init_common(self, mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
+                     partner_moment_muB) -> None:
         check_moment(mu_muB, allow_zero=False)
         self.mu_muB = float(mu_muB)
         self.m_N_MeV = _check_mass(m_N_MeV)
         self.flavours = _check_flavours(flavours)
+        if decay not in ("auto", True, False):
+            raise ConfigError(f"interaction.decay = {decay!r}: allowed are true, false, "
+                              "\"auto\" (on when m_N_MeV > 0)")
+        if decay is True and self.m_N_MeV == 0.0:
+            raise ConfigError("interaction.decay = true: a massless N (m_N_MeV = 0) cannot "
+                              "decay; give m_N_MeV > 0")
+        self.decay = self.m_N_MeV > 0.0 if decay == "auto" else bool(decay)
+        if not isinstance(nature, str) or nature not in NATURES:
+            raise ConfigError(f"interaction.nature = {nature!r}: allowed are {list(NATURES)}")
+        self.nature = nature
+        self.partner_mass_MeV = None
+        self.partner_moment_muB = 0.0
+        if partner_mass_MeV is not None or partner_moment_muB is not None:
+            if partner_mass_MeV is None or partner_moment_muB is None:
+                raise ConfigError("interaction: N -> N' gamma needs both partner_mass_MeV and "
+                                  "partner_moment_muB")
+            m_p = _check_mass(partner_mass_MeV)
+            if not m_p < self.m_N_MeV:
+                raise ConfigError(f"interaction.partner_mass_MeV = {partner_mass_MeV!r}: must "
+                                  f"be below m_N_MeV = {self.m_N_MeV:g} (N -> N' gamma)")
+            check_moment(partner_moment_muB, allow_zero=False)
+            self.partner_mass_MeV = m_p
+            self.partner_moment_muB = float(partner_moment_muB)
+
+    @property
+    def decay_modes(self) -> list[tuple[float, float, int]]:
+        """(daughter mass [MeV], partial width [MeV], |PDG| of the daughter) of each decay mode
+        of N: nu_l gamma for each coupled flavour (the production moment), N' gamma if given
+        (mcgen.physics.decay.radiative_width)."""
+        maj = self.nature == "majorana"
+        modes = [(0.0, radiative_width(self.mu, self.m_N_MeV, 0.0, maj), FLAVOURS[f])
+                 for f in self.flavours]
+        if self.partner_mass_MeV is not None:
+            modes.append((self.partner_mass_MeV,
+                          radiative_width(self.partner_moment_muB * MU_BOHR, self.m_N_MeV,
+                                          self.partner_mass_MeV, maj), PDG_STERILE_PARTNER))
+        return modes
+
+    @property
+    def width_MeV(self) -> float:
+        """Total width of N [MeV] (0 for m_N = 0)."""
+        return sum(w for _, w, _ in self.decay_modes)
+
+    @property
+    def lifetime_s(self) -> float:
+        """Mean life of N at rest [s] (inf for m_N = 0)."""
+        w = self.width_MeV
+        return HBARC / (w * C_LIGHT) / s if w > 0 else math.inf
+
+    def _decay_row(self, component: Component, spin_half: bool) -> np.ndarray | None:
+        if not self.decay:
+            return None
+        ctau = HBARC / self.width_MeV  # [mm]
+        return decay_params(self.m_N_MeV, ctau, self.nature == "majorana", spin_half,
+                            1 if component.pdg > 0 else -1, self.decay_modes)
+
+    def _repr_decay(self) -> str:
+        if not self.decay:
+            return ", decay=False"
+        partner = (f", partner_mass_MeV={self.partner_mass_MeV:g}, partner_moment_muB="
+                   f"{self.partner_moment_muB:g}" if self.partner_mass_MeV is not None else "")
+        return f", nature={self.nature!r}{partner}"
+
+    def _describe_decay(self) -> dict:
+        out = {"decay": self.decay, "nature": self.nature}
+        if self.decay:
+            out.update({"lifetime_s": self.lifetime_s, "width_MeV": self.width_MeV,
+                        "decay_modes": [{"daughter_pdg": pdg, "daughter_mass_MeV": m_f,
+                                         "branching": w / self.width_MeV}
+                                        for m_f, w, pdg in self.decay_modes],
+                        "decay_formula": "mcgen.physics.decay: Gamma = mu^2 (m^2 - m_f^2)^3 / "
+                                         "(16 pi m^3), x2 Majorana (Magill et al. PRD 98 "
+                                         "(2018) 115015)"})
+            if self.partner_mass_MeV is not None:
+                out.update({"partner_mass_MeV": self.partner_mass_MeV,
+                            "partner_moment_muB": self.partner_moment_muB})
+        return out
 
     @property
     def mu(self) -> float:
@@ -156,14 +256,19 @@ class DipolePortalNucleus(_Upscatter):
     state is 0+, exactly), Eq. (4) for all others (odd-A nuclei, J >= 1/2, are treated with the
     spin-1/2 formula, as paper 002 does for all nuclei; the difference, Eq. 7, is tiny);
     "1/2" or "0": that formula for every isotope. ``flavours``: active flavours that couple
-    (default all three)."""
+    (default all three). Decay of N (module docstring): ``decay`` ("auto": on when
+    m_N > 0), ``nature`` ("dirac" or "majorana"), ``partner_mass_MeV`` and
+    ``partner_moment_muB`` [Bohr magnetons] for N -> N' gamma."""
 
     name = "dipole_portal_nucleus"
     process = PROC_UPSCATTER_NUCLEUS
 
     def __init__(self, mu_muB: float, m_N_MeV: float, *, form_factor: str = "klein_nystrand",
-                 spin: str = "auto", flavours=("e", "mu", "tau")):
-        self._init_common(mu_muB, m_N_MeV, flavours)
+                 spin: str = "auto", flavours=("e", "mu", "tau"), decay="auto",
+                 nature: str = "dirac", partner_mass_MeV: float | None = None,
+                 partner_moment_muB: float | None = None):
+        self._init_common(mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
+                          partner_moment_muB)
         if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
             raise ConfigError(f"interaction.form_factor = {form_factor!r}: allowed are "
                               f"{sorted(FORM_FACTORS)}")
@@ -176,7 +281,7 @@ class DipolePortalNucleus(_Upscatter):
 
     def __repr__(self) -> str:
         return (f"DipolePortalNucleus(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
-                f"form_factor={self.form_factor!r}, spin={self.spin!r})")
+                f"form_factor={self.form_factor!r}, spin={self.spin!r}{self._repr_decay()})")
 
     def spin_code(self, Z: int, A: int) -> int:
         """SPIN_ZERO (Eq. 6) or SPIN_HALF (Eq. 4) for a nucleus."""
@@ -201,9 +306,11 @@ class DipolePortalNucleus(_Upscatter):
             params = np.array([0.0, self.m_N_MeV, t.mass, HBARC2, t.Z, t.A, self.mu, ALPHA,
                                self.spin_code(t.Z, t.A), FORM_FACTORS[self.form_factor], r, a],
                               dtype=np.float64)
+            spin_half = self.spin_code(t.Z, t.A) == SPIN_HALF
             out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
                                         self._T_lo(component, detector, t),
-                                        detector.recoil_window(t)[1], np.zeros(0)))
+                                        detector.recoil_window(t)[1], np.zeros(0),
+                                        self._decay_row(component, spin_half)))
         return out
 
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
@@ -221,7 +328,8 @@ class DipolePortalNucleus(_Upscatter):
                 "m_N_MeV": self.m_N_MeV, "form_factor": self.form_factor, "spin": self.spin,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
                 "formula": "paper 002 Eq. (4) (spin 1/2) / Eq. (6) (spin 0), exact kinematics; "
-                           "form factor Klein-Nystrand (paper 002 Eq. 10) or Helm"}
+                           "form factor Klein-Nystrand (paper 002 Eq. 10) or Helm",
+                **self._describe_decay()}
 
 
 class DipolePortalElectron(_Upscatter):
@@ -230,14 +338,18 @@ class DipolePortalElectron(_Upscatter):
     point-like spin-1/2 target (Z = 1, F = 1, M = m_e), exact kinematics; for m_N -> 0 paper
     001 Eq. (2.1). ``electrons="stepping"`` (default): an atomic electron counts only for recoils
     above its shell's binding energy (xraydb edges); ``"free"``: all Z electrons as free.
-    ``flavours``: active flavours that couple (default all three)."""
+    ``flavours``: active flavours that couple (default all three). Decay options as for
+    DipolePortalNucleus (the electron is a Dirac target for the N polarisation)."""
 
     name = "dipole_portal_electron"
     process = PROC_UPSCATTER_ELECTRON
 
     def __init__(self, mu_muB: float, m_N_MeV: float, *, electrons: str = "stepping",
-                 flavours=("e", "mu", "tau")):
-        self._init_common(mu_muB, m_N_MeV, flavours)
+                 flavours=("e", "mu", "tau"), decay="auto", nature: str = "dirac",
+                 partner_mass_MeV: float | None = None,
+                 partner_moment_muB: float | None = None):
+        self._init_common(mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
+                          partner_moment_muB)
         if electrons not in ELECTRON_MODELS:
             raise ConfigError(f"interaction.electrons = {electrons!r}: allowed are "
                               f"{list(ELECTRON_MODELS)}")
@@ -245,7 +357,7 @@ class DipolePortalElectron(_Upscatter):
 
     def __repr__(self) -> str:
         return (f"DipolePortalElectron(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
-                f"electrons={self.electrons!r})")
+                f"electrons={self.electrons!r}{self._repr_decay()})")
 
     def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
         if not self.couples(component):
@@ -260,7 +372,8 @@ class DipolePortalElectron(_Upscatter):
                                       t.Z, binding.size], binding, cumulative])
             out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
                                         self._T_lo(component, detector, t),
-                                        detector.T_max, binding[binding > 0]))
+                                        detector.T_max, binding[binding > 0],
+                                        self._decay_row(component, True)))
         return out
 
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
@@ -281,4 +394,5 @@ class DipolePortalElectron(_Upscatter):
                 "m_N_MeV": self.m_N_MeV, "electrons": self.electrons,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
                 "formula": "paper 002 Eq. (4) on a point-like electron (Z = 1, F = 1, M = m_e), "
-                           "exact kinematics; m_N -> 0: paper 001 Eq. (2.1)"}
+                           "exact kinematics; m_N -> 0: paper 001 Eq. (2.1)",
+                **self._describe_decay()}

@@ -22,7 +22,20 @@ import math
 import numpy as np
 from numba import njit
 
-from ..geometry import sample_point
+from ..constants import C_LIGHT
+from ..geometry import exit_distance, sample_point
+from ..physics.decay import (
+    DEC_CTAU,
+    DEC_MAJORANA,
+    DEC_MASS,
+    DEC_MODES,
+    DEC_NMODES,
+    DEC_PARENT,
+    DEC_PER_MODE,
+    DEC_SPIN_HALF,
+    decay_photon,
+    production_polarization,
+)
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
@@ -32,7 +45,10 @@ from .dispatch import dsigma_dT, flux
 #: Rows of the float64 output array filled by `sample_events`.
 COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_out",
            "pz_out", "px_rec", "py_rec", "pz_rec", "t", "sx", "sy", "sz", "L", "rx", "ry", "rz",
-           "E_surf", "path", "cz")
+           "E_surf", "path", "cz", "g_E", "g_px", "g_py", "g_pz", "d_x", "d_y", "d_z", "d_dt",
+           "d_in", "d_pin", "g_cos", "d_pdg")
+#: First of the rows filled only for a decaying outgoing particle (NaN otherwise).
+ROW_DECAY = COLUMNS.index("g_E")
 NCOL = len(COLUMNS)
 DIRECTION_FIXED = 1  # mirrors mcgen.sources.base (0 = isotropic)
 DIRECTION_ZENITH_TABLE = 2
@@ -76,7 +92,7 @@ def sample_time(kind, p, rng):
 def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_dmax, cell_H,
                   cell_chan,
                   chan_spec_kind, chan_spec_p, chan_proc, chan_p, chan_T_lo, chan_T_hi,
-                  chan_time_kind, chan_time_p, chan_osc, chan_life, t_ln, t_h, t_G, t_n,
+                  chan_time_kind, chan_time_p, chan_osc, chan_life, chan_dec, t_ln, t_h, t_G, t_n,
                   fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance, osc,
                   vtx_sigma, prop, site_p, mu_prop, out, out_chan):
     """Fill out[:, :n] (rows COLUMNS) and out_chan[:n]; return (trials, violations).
@@ -85,7 +101,10 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
     cell's energy is the surface energy and the arrival cos(zenith) is drawn in the cell's
     [cell_c_lo, cell_c_hi]; the flux is evaluated at the surface energy and the cross section
     at the detector energy, times the survival probability. With a zenith table (dir_kind 2)
-    cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cell_dmax."""
+    cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cell_dmax.
+    chan_dec: decay rows (mcgen.physics.decay) of channels whose outgoing particle decays; the
+    decay rows of `out` (from ROW_DECAY) are filled only when some channel decays."""
+    any_decay = chan_dec[:, DEC_NMODES].max() > 0.0
     angular = prop or dir_kind == DIRECTION_ZENITH_TABLE
     total = cdf[cdf.size - 1]
     near = src_kind >= 0
@@ -209,9 +228,56 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
         out[23, k] = E_s
         out[24, k] = path
         out[25, k] = -uz
+        if chan_dec[i, DEC_NMODES] > 0.0:
+            _decay(rng, chan_dec[i], E, ux, uy, uz, M, T, rx, ry, rz, x, y, z, fid_kind, fid_p,
+                   out[ROW_DECAY:, k])
+        elif any_decay:
+            out[ROW_DECAY:, k] = math.nan
         out_chan[k] = i
         k += 1
     return trials, violations
+
+
+@njit(cache=True, nogil=True)
+def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, x, y, z, fid_kind, fid_p, o):
+    """Decay in flight of the outgoing N (row d, layout in mcgen.physics.decay): mode by
+    branching fraction, photon from the polarised rest-frame distribution, decay point at an
+    exponential distance along the N direction. Fills o = (E_gamma, p_gamma[3], decay point[3],
+    lab time to decay, inside flag, probability to decay inside, cos(photon, N) at rest,
+    signed PDG id of the daughter)."""
+    m = d[DEC_MASS]
+    u = rng.random()
+    j = 0
+    n_modes = int(d[DEC_NMODES])
+    while j < n_modes - 1 and u >= d[DEC_MODES + DEC_PER_MODE * j + 1]:
+        j += 1
+    m_f = d[DEC_MODES + DEC_PER_MODE * j]
+    parent = d[DEC_PARENT]
+    # Dirac: the daughter has the parent's lepton number; Majorana: either, half each
+    daughter = parent if d[DEC_MAJORANA] == 0.0 else (1.0 if rng.random() < 0.5 else -1.0)
+    Sx, Sy, Sz = production_polarization(E, ux, uy, uz, M, T, rx, ry, rz, m,
+                                         d[DEC_SPIN_HALF] > 0.0)
+    EN = E - T
+    pNx, pNy, pNz = E * ux - rx, E * uy - ry, E * uz - rz
+    # the N (Nbar) spin is +S (-S); a daughter nu (nubar) takes the photon opposite to (along)
+    # it: rest-frame density 1 - parent x daughter x S.n
+    o[0], o[1], o[2], o[3], o[10] = decay_photon(rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz,
+                                                 -parent * daughter)
+    pn = math.sqrt(pNx * pNx + pNy * pNy + pNz * pNz)
+    lam = pn / m * d[DEC_CTAU]  # lab decay length beta gamma c tau
+    # proper time exponential with mean tau; lab time gamma t, distance beta gamma c t
+    ct_proper = -d[DEC_CTAU] * math.log(1.0 - rng.random())
+    dist = pn / m * ct_proper
+    if pn > 0.0:
+        ex, ey, ez = pNx / pn, pNy / pn, pNz / pn
+    else:  # N at rest (exactly at threshold): decays where it was made
+        ex, ey, ez = 0.0, 0.0, 1.0
+    o[4], o[5], o[6] = x + dist * ex, y + dist * ey, z + dist * ez
+    o[7] = EN / m * ct_proper / C_LIGHT
+    L_exit = exit_distance(fid_kind, fid_p, x, y, z, ex, ey, ez)
+    o[8] = 1.0 if dist < L_exit else 0.0
+    o[9] = -math.expm1(-L_exit / lam) if lam > 0.0 else 1.0
+    o[11] = daughter * d[DEC_MODES + DEC_PER_MODE * j + 2]
 
 
 @njit(cache=True, nogil=True)

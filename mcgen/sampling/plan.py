@@ -288,6 +288,7 @@ class Plan:
     chan_time_p: np.ndarray
     chan_osc: np.ndarray
     chan_life: np.ndarray
+    chan_dec: np.ndarray  # decay rows (mcgen.physics.decay), [0] = 0: no decay
     osc: np.ndarray
     propagation: Propagation | None
 
@@ -296,7 +297,8 @@ class Plan:
         return (self.cell_cdf, self.cell_E_lo, self.cell_E_hi, self.cell_c_lo, self.cell_c_hi,
                 self.cell_dmax, self.cell_H, self.cell_chan, self.chan_spec_kind,
                 self.chan_spec_p, self.chan_proc, self.chan_p, self.chan_T_lo, self.chan_T_hi,
-                self.chan_time_kind, self.chan_time_p, self.chan_osc, self.chan_life, self.t_ln,
+                self.chan_time_kind, self.chan_time_p, self.chan_osc, self.chan_life, self.chan_dec,
+                self.t_ln,
                 self.t_h, self.t_G, self.t_n)
 
     @property
@@ -417,6 +419,7 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
         chan_time_p=_pad([p for _, p in time_models]),
         chan_osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
         chan_life=np.array([ch.component.lifetime for ch in channels]),
+        chan_dec=_pad([ch.decay if ch.decay is not None else [0.0] for ch in channels]),
         osc=np.array([osc.sin2_2theta, osc.dm2_eV2] if osc is not None else [0.0, 0.0]),
         propagation=prop,
     )
