@@ -299,6 +299,16 @@ def test_marginal_photon_spectrum_against_quadrature():
         assert stats.chisquare(counts[keep], expected[keep] * counts[keep].sum()
                                / expected[keep].sum()).pvalue > 1e-4
         means[nature] = (Eg.mean(), np.mean(ev["cos_gamma_rest"]))
+        # no difference in the recoil: the same quadrature shape for both natures
+        T_edges = np.geomspace(1e-3, ev["T_recoil_keV"].max() * 1e-3 * (1 + 1e-9), 16)
+        t_counts = np.histogram(ev["T_recoil_keV"] * 1e-3, T_edges)[0]
+        t_exp = np.zeros(T_edges.size - 1)
+        for ch in gen.channels:
+            t_exp += ch.target.per_kg * np.array([integrate.quad(
+                lambda T, c=ch: float(c.dsigma_dT(E, T)), a, b_)[0]
+                for a, b_ in zip(T_edges[:-1], T_edges[1:])])
+        t_exp *= t_counts.sum() / t_exp.sum()
+        assert stats.chisquare(t_counts, t_exp).pvalue > 1e-4
     assert means["dirac"][0] < 0.9 * means["majorana"][0]
     assert means["dirac"][1] < -0.2 and abs(means["majorana"][1]) < 0.03
 
