@@ -8,30 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import G_FERMI, HBARC, HBARC2, SIN2_THETA_W, fm
+from ..constants import G_FERMI, HBARC2, SIN2_THETA_W
 from ..detectors import Detector
 from ..errors import ConfigError
-from ..physics.cevns import (
-    FF_HELM,
-    FF_KLEIN_NYSTRAND,
-    FF_NONE,
-    ff2_sup,
-    helm_radii_fm,
-    klein_nystrand_radii_fm,
-    weak_charge,
-)
+from ..physics.cevns import weak_charge
+from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
 from ..sampling.dispatch import PROC_CEVNS
 from ..sources import Component
 from .base import Channel, Interaction
 
-FORM_FACTORS = {"helm": FF_HELM, "klein_nystrand": FF_KLEIN_NYSTRAND, "none": FF_NONE}
 #: |PDG id| of the (anti)neutrinos CEvNS applies to (same tree-level cross section).
 NEUTRINOS = (12, 14, 16)
-
-
-def _to_natural(length_fm: float) -> float:
-    """A length in fm as MeV^-1."""
-    return length_fm * fm / HBARC
 
 
 class CEvNS(Interaction):
@@ -63,23 +50,13 @@ class CEvNS(Interaction):
         return (f"CEvNS(form_factor={self.form_factor!r}, "
                 f"sin2_theta_w={self.sin2_theta_w:g})")
 
-    def form_factor_lengths(self, A: int) -> tuple[float, float]:
-        """(radius, second length) [MeV^-1] of the form factor for mass number A (p[7], p[8])."""
-        if self.form_factor == "helm":
-            r, a = helm_radii_fm(A)
-        elif self.form_factor == "klein_nystrand":
-            r, a = klein_nystrand_radii_fm(A)
-        else:
-            return 0.0, 0.0
-        return _to_natural(r), _to_natural(a)
-
     def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
         if abs(component.pdg) not in NEUTRINOS or component.mass != 0.0:
             return []
         ff = FORM_FACTORS[self.form_factor]
         out = []
         for t in detector.nuclei():
-            r, a = self.form_factor_lengths(t.A)
+            r, a = form_factor_lengths(ff, t.A)
             q = weak_charge(t.Z, t.A - t.Z, self.sin2_theta_w)
             params = np.array([0.0, 0.0, t.mass, HBARC2, G_FERMI, q, ff, r, a, t.Z, t.A],
                               dtype=np.float64)

@@ -44,7 +44,6 @@ from ..constants import (
     MU_BOHR,
     PDG_STERILE,
     PDG_STERILE_PARTNER,
-    fm,
     keV,
     s,
 )
@@ -54,14 +53,7 @@ from ..errors import ConfigError
 from ..physics.decay import decay_params, radiative_width
 from ..physics.electron import stepping_fraction
 from ..physics.kinematics import recoil_range
-from ..physics.nuclear_form_factors import (
-    FF_HELM,
-    FF_KLEIN_NYSTRAND,
-    FF_NONE,
-    ff2_sup,
-    helm_radii_fm,
-    klein_nystrand_radii_fm,
-)
+from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
 from ..physics.upscattering import (
     SPIN_HALF,
     SPIN_ZERO,
@@ -74,7 +66,6 @@ from ..sampling.plan import ClosedChannelWarning
 from ..sources import Component
 from .base import Channel, Interaction, check_moment
 
-FORM_FACTORS = {"klein_nystrand": FF_KLEIN_NYSTRAND, "helm": FF_HELM, "none": FF_NONE}
 SPINS = ("auto", "1/2", "0")
 ELECTRON_MODELS = ("stepping", "free")
 NATURES = ("dirac", "majorana")
@@ -289,20 +280,12 @@ class DipolePortalNucleus(_Upscatter):
             return SPIN_ZERO if Z % 2 == 0 and (A - Z) % 2 == 0 else SPIN_HALF
         return SPIN_ZERO if self.spin == "0" else SPIN_HALF
 
-    def form_factor_lengths(self, A: int) -> tuple[float, float]:
-        """(radius, second length) [MeV^-1] of the form factor for mass number A."""
-        if self.form_factor == "none":
-            return 0.0, 0.0
-        r, a = (klein_nystrand_radii_fm if self.form_factor == "klein_nystrand"
-                else helm_radii_fm)(A)
-        return r * fm / HBARC, a * fm / HBARC
-
     def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
         if not self.couples(component):
             return []
         out = []
         for t in detector.nuclei():
-            r, a = self.form_factor_lengths(t.A)
+            r, a = form_factor_lengths(FORM_FACTORS[self.form_factor], t.A)
             params = np.array([0.0, self.m_N_MeV, t.mass, HBARC2, t.Z, t.A, self.mu, ALPHA,
                                self.spin_code(t.Z, t.A), FORM_FACTORS[self.form_factor], r, a],
                               dtype=np.float64)

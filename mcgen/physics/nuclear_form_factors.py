@@ -13,10 +13,14 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
+from ..constants import HBARC, fm
+
 #: Form-factor codes.
 FF_NONE = 0
 FF_KLEIN_NYSTRAND = 1
 FF_HELM = 2
+#: Run-card names of the form factors (interaction field ``form_factor``) -> codes.
+FORM_FACTORS = {"helm": FF_HELM, "klein_nystrand": FF_KLEIN_NYSTRAND, "none": FF_NONE}
 
 #: Klein-Nystrand (PRC 60 (1999) 014903; paper 002 Eq. 10): R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm.
 KN_R0_FM = 1.2
@@ -42,6 +46,15 @@ def helm_radii_fm(A: float) -> tuple[float, float]:
     c = HELM_C_SLOPE_FM * A ** (1.0 / 3.0) - HELM_C_OFFSET_FM
     r1 = math.sqrt(c * c + 7.0 / 3.0 * math.pi**2 * HELM_A_FM**2 - 5.0 * HELM_S_FM**2)
     return r1, HELM_S_FM
+
+
+def form_factor_lengths(kind: int, A: float) -> tuple[float, float]:
+    """(radius, second length) [MeV^-1] of form factor `kind` for mass number A: (R_A, a_k)
+    Klein-Nystrand, (R1, s) Helm, (0, 0) none - the kernel parameters r, a of ff2."""
+    if kind == FF_NONE:
+        return 0.0, 0.0
+    r, a = (klein_nystrand_radii_fm if kind == FF_KLEIN_NYSTRAND else helm_radii_fm)(A)
+    return r * fm / HBARC, a * fm / HBARC
 
 
 @njit(cache=True)

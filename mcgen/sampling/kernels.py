@@ -229,8 +229,8 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
         out[24, k] = path
         out[25, k] = -uz
         if chan_dec[i, DEC_NMODES] > 0.0:
-            _decay(rng, chan_dec[i], E, ux, uy, uz, M, T, rx, ry, rz, x, y, z, fid_kind, fid_p,
-                   out[ROW_DECAY:, k])
+            _decay(rng, chan_dec[i], E, ux, uy, uz, M, T, rx, ry, rz, out[8, k], out[9, k],
+                   out[10, k], out[11, k], x, y, z, fid_kind, fid_p, out[ROW_DECAY:, k])
         elif any_decay:
             out[ROW_DECAY:, k] = math.nan
         out_chan[k] = i
@@ -239,8 +239,10 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
 
 
 @njit(cache=True, nogil=True)
-def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, x, y, z, fid_kind, fid_p, o):
-    """Decay in flight of the outgoing N (row d, layout in mcgen.physics.decay): mode by
+def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, EN, pNx, pNy, pNz, x, y, z, fid_kind,
+           fid_p, o):
+    """Decay in flight of the outgoing N (row d, layout in mcgen.physics.decay) of energy EN and
+    momentum pN [MeV], made by a massless projectile (E, u) on a target M at rest: mode by
     branching fraction, photon from the polarised rest-frame distribution, decay point at an
     exponential distance along the N direction. Fills o = (E_gamma, p_gamma[3], decay point[3],
     lab time to decay, inside flag, probability to decay inside, cos(photon, N) at rest,
@@ -257,8 +259,6 @@ def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, x, y, z, fid_kind, fid_p, o)
     daughter = parent if d[DEC_MAJORANA] == 0.0 else (1.0 if rng.random() < 0.5 else -1.0)
     Sx, Sy, Sz = production_polarization(E, ux, uy, uz, M, T, rx, ry, rz, m,
                                          d[DEC_SPIN_HALF] > 0.0)
-    EN = E - T
-    pNx, pNy, pNz = E * ux - rx, E * uy - ry, E * uz - rz
     # the N (Nbar) spin is +S (-S); a daughter nu (nubar) takes the photon opposite to (along)
     # it: rest-frame density 1 - parent x daughter x S.n
     o[0], o[1], o[2], o[3], o[10] = decay_photon(rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz,
