@@ -72,7 +72,7 @@ def _make_generator(card_path: Path):
 def run_one(cfg: dict) -> dict:
     """Measure one configuration in this (fresh) process; return a dict of results."""
     t0 = time.perf_counter()
-    from mcgen.sampling.streams import BLOCK_EVENTS
+    from mcgen.streams import BLOCK_EVENTS
 
     card_path = Path(cfg["card"])
     gen = _make_generator(card_path)
@@ -133,7 +133,7 @@ def spawn(cfg: dict) -> dict:
 # -- driver -----------------------------------------------------------------------------------
 def warm_caches(card_path: Path, compressions: list[str]) -> float:
     """Compile (or load) every numba function once so that the on-disk caches are populated."""
-    from mcgen.sampling.streams import BLOCK_EVENTS
+    from mcgen.streams import BLOCK_EVENTS
 
     t0 = time.perf_counter()
     gen = _make_generator(card_path)

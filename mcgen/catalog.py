@@ -19,41 +19,17 @@ try:
 except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib
 
+from . import io  # noqa: F401  (registers the output writers)
 from .constants import eV
 from .detectors import Detector, Material
+from .detectors.response import RESPONSES
 from .errors import ConfigError
-from .geometry import SHAPES, Shape
-from .interactions import (
-    AtomicIonizationEPA,
-    CEvNS,
-    DipoleNucleusElastic,
-    DipolePortalElectron,
-    DipolePortalNucleus,
-    NuElectronElastic,
-)
+from .geometry import SHAPES, Direction, Geometry, Shape, Site
+from .interactions import PROCESSES
+from .output import WRITERS
 from .physics.energy_loss import STANDARD_ROCK
-from .sites import Site
-from .sources import (
-    AtmosphericDipoleSource,
-    AtmosphericNeutrinoSource,
-    Direction,
-    ElectronCaptureSource,
-    MomentumPowerLawSource,
-    MonoenergeticSource,
-    Oscillation,
-    ReactorSource,
-    SolarSource,
-    StoppedPionSource,
-    TabulatedSource,
-)
-
-SOURCE_KINDS = {cls.name: cls for cls in (
-    AtmosphericDipoleSource, MomentumPowerLawSource, ElectronCaptureSource, ReactorSource,
-    SolarSource, AtmosphericNeutrinoSource, StoppedPionSource, MonoenergeticSource,
-    TabulatedSource)}
-PROCESSES = {cls.name: cls for cls in (DipoleNucleusElastic, NuElectronElastic, CEvNS,
-                                        DipolePortalNucleus, DipolePortalElectron,
-                                        AtomicIonizationEPA)}
+from .physics.spectra import Spectrum
+from .sources import SOURCE_KINDS, Oscillation
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
@@ -80,12 +56,16 @@ def _entries(kind: str) -> dict[str, Path]:
 
 
 def names() -> dict[str, list[str]]:
-    """Known detectors, sources (catalogue entries and kinds) and processes."""
+    """Known detectors, sites and sources (catalogue entries), and the registries: source
+    kinds, spectrum shapes, processes, detector response models, output formats."""
     return {"detectors": sorted(_entries("detectors")),
             "sites": sorted(_entries("sites")),
             "sources": sorted(_entries("sources")),
-            "source kinds": sorted(SOURCE_KINDS),
-            "processes": sorted(PROCESSES)}
+            "source kinds": SOURCE_KINDS.names(),
+            "spectrum shapes": sorted(s.name.lower() for s in Spectrum),
+            "processes": PROCESSES.names(),
+            "response models": RESPONSES.names(),
+            "output formats": WRITERS.names()}
 
 
 def read_toml(path: str | os.PathLike) -> dict:
@@ -152,7 +132,7 @@ def make_source(spec: dict, base_dir: str | os.PathLike | None = None):
     spec = {k: v for k, v in spec.items() if k not in DESCRIPTIVE}
     kind = spec.pop("kind", None)
     if kind not in SOURCE_KINDS:
-        raise ConfigError(f"source.kind = {kind!r}: allowed are {sorted(SOURCE_KINDS)} "
+        raise ConfigError(f"source.kind = {kind!r}: allowed are {SOURCE_KINDS.names()} "
                           f"(or source.name, one of {sorted(_entries('sources'))})")
     cls = SOURCE_KINDS[kind]
     _kwargs(f"source ({kind})", cls, spec)  # unknown or missing fields first
@@ -253,10 +233,8 @@ def make_detector(spec: dict) -> Detector:
 # -- interactions -------------------------------------------------------------------------
 def make_interaction(spec: dict):
     spec = dict(spec)
-    proc = spec.pop("process", None)
-    if proc not in PROCESSES:
-        raise ConfigError(f"interaction.process = {proc!r}: allowed are {sorted(PROCESSES)}")
-    cls = PROCESSES[proc]
+    cls = PROCESSES[spec.pop("process", None)]  # an unknown name raises, listing the known
+    proc = cls.name
     return cls(**_kwargs(f"interaction ({proc})", cls, spec))
 
 
@@ -272,6 +250,12 @@ class RunCard:
     run: dict = field(default_factory=dict)
     text: str = ""
     path: str = ""
+
+    @property
+    def geometry(self) -> Geometry:
+        """Where the source sits relative to the detector (its [source] placement keys:
+        ``shape``, ``direction``, ``distance_m``) and the [site]."""
+        return Geometry.of_source(self.source, self.site)
 
 
 def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard:

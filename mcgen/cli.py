@@ -10,7 +10,8 @@ from pathlib import Path
 from ._version import __version__
 from .catalog import load_card, names
 from .errors import ConfigError
-from .generator import EnvelopeError, Generator
+from .errors import EnvelopeError
+from .generator import Generator
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +45,7 @@ def _run(args) -> int:
     r = card.run
     out = Path(r["output"])
     gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
-                    site=card.site)
+                    geometry=card.geometry)
     print(f"mcgen {__version__}: {card.path}")
     labels = [c.label for c in card.source.components]
     shown = ", ".join(labels[:4]) + (f", ... ({len(labels)} components)" if len(labels) > 4

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,44 +17,25 @@ from tqdm import tqdm
 from ._version import __version__
 from .constants import day, keV, mm, ns
 from .detectors import Detector
-from .errors import ConfigError
-from .interactions import DipoleNucleusElastic, Interaction
-from .io.branches import BRANCH_TYPES, BRANCHES, OPTIONAL_GROUPS
-from .io.root import RootWriter
-from .sampling.dispatch import PROCESS_NAMES
-from .sampling.kernels import COLUMNS, NCOL, ROW_DECAY, sample_events
+from .errors import ConfigError, EnvelopeError
+from .geometry import Geometry, Site
+from .interactions import Interaction
+from .interactions.base import PROCESSES
+from .output import writer_for
+from .particle import Particle, bind_moment
+from .sampling.columns import BRANCH_TYPES, COLUMNS, NCOL, OPTIONAL_GROUPS, ROW_DECAY
+from .sampling.kernels import sample_events
 from .sampling.plan import Plan, Propagation, build_plan
-from .sampling.streams import BLOCK_EVENTS, block_rng, blocks
-from .sites import Site
 from .sources import Source
-from .sources.base import TIME_NONE, TIME_UNIFORM
+from .sources.base import TimeKind
+from .streams import BLOCK_EVENTS, block_rng, blocks
 
-#: Kernel output rows -> (branch, unit it is written in); mm = MeV = 1 internally.
-_BRANCH_OF_ROW = {
-    "E_in": ("E_in_MeV", 1.0), "ux": ("dir_in_x", 1.0), "uy": ("dir_in_y", 1.0),
-    "uz": ("dir_in_z", 1.0), "x": ("vtx_x_mm", mm), "y": ("vtx_y_mm", mm), "z": ("vtx_z_mm", mm),
-    "T": ("T_recoil_keV", keV), "E_out": ("E_out_MeV", 1.0), "px_out": ("px_out_MeV", 1.0),
-    "py_out": ("py_out_MeV", 1.0), "pz_out": ("pz_out_MeV", 1.0),
-    "px_rec": ("px_recoil_MeV", 1.0), "py_rec": ("py_recoil_MeV", 1.0),
-    "pz_rec": ("pz_recoil_MeV", 1.0), "t": ("t_emit_ns", ns), "sx": ("src_x_mm", mm),
-    "sy": ("src_y_mm", mm), "sz": ("src_z_mm", mm), "L": ("baseline_mm", mm),
-    "rx": ("vtx_reco_x_mm", mm), "ry": ("vtx_reco_y_mm", mm), "rz": ("vtx_reco_z_mm", mm),
-    "E_surf": ("E_surface_MeV", 1.0), "path": ("path_rock_mm", mm), "cz": ("cos_zenith", 1.0),
-    "g_E": ("E_gamma_MeV", 1.0), "g_px": ("px_gamma_MeV", 1.0), "g_py": ("py_gamma_MeV", 1.0),
-    "g_pz": ("pz_gamma_MeV", 1.0), "d_x": ("decay_x_mm", mm), "d_y": ("decay_y_mm", mm),
-    "d_z": ("decay_z_mm", mm), "d_dt": ("decay_dt_ns", ns), "d_in": ("decay_inside", 1.0),
-    "d_pin": ("decay_p_inside", 1.0), "g_cos": ("cos_gamma_rest", 1.0),
-    "d_pdg": ("pdg_decay", 1.0),
-}
-KERNEL_BRANCHES = [_BRANCH_OF_ROW[c] for c in COLUMNS]
+#: (branch, internal unit it is divided by) of each kernel row, in row order.
+KERNEL_BRANCHES = [(c.name, c.scale) for c in COLUMNS if c.row is not None]
 
 #: Default events per chunk: small enough to stay in cache-friendly memory (a chunk is ~170 B
 #: per event in flight), large enough that per-chunk overheads vanish (benchmarks/README.md).
 CHUNK_EVENTS = 1 << 16
-
-
-class EnvelopeError(RuntimeError):
-    """The proposal did not bound the exact density: sampling would not be exact."""
 
 
 @dataclass
@@ -95,14 +77,18 @@ class Generator:
 
     def __init__(self, source: Source, detector: Detector,
                  interactions: Interaction | Sequence[Interaction], *, seed: int = 0,
-                 site: Site | None = None):
+                 geometry: Geometry | None = None, site: Site | None = None):
         if isinstance(interactions, Interaction):
             interactions = [interactions]
         if not interactions:
             raise ConfigError("interaction: at least one interaction is needed")
         if not (isinstance(seed, (int, np.integer)) and seed >= 0):
             raise ConfigError(f"run.seed = {seed!r}: must be an integer >= 0")
-        self.source, self.detector, self.site = source, detector, site
+        if geometry is None:
+            geometry = Geometry.of_source(source)
+        if site is not None:  # a convenience: the site of the geometry
+            geometry = dataclasses.replace(geometry, site=site)
+        self.source, self.detector, self.geometry = source, detector, geometry
         self.interactions = list(interactions)
         self.seed = int(seed)
         self.channels = [ch for it in self.interactions for ch in it.channels(source, detector)]
@@ -112,7 +98,7 @@ class Generator:
                 f"{[it.name for it in self.interactions]}"
             )
         self._plan: Plan | None = None
-        self._dir_params = source.direction.params()
+        self._dir_params = geometry.direction.params()
         self._trials = 0
         self._accepted = 0
 
@@ -122,28 +108,41 @@ class Generator:
         if self._plan is None:
             self._plan = build_plan(self.source, self.detector, self.channels,
                                     [self._time_model(ch.component) for ch in self.channels],
-                                    self._propagation())
+                                    self.geometry, self._propagation())
         return self._plan
 
+    @property
+    def site(self) -> Site | None:
+        """The overburden of the geometry (None: no rock)."""
+        return self.geometry.site
+
+    def particle(self, component) -> Particle:
+        """The particle a source component emits, with the magnetic moment the interactions
+        give it (one object for the source, the interactions and the propagation)."""
+        moments = [(it.name, it.particle_moment_muB(component)) for it in self.interactions]
+        return bind_moment(component.particle, [(n, mu) for n, mu in moments if mu is not None])
+
     def _propagation(self) -> Propagation | None:
-        """Transport through the site's rock, with the dipole moment of the (single) dipole
-        interaction (paper 000 Eq. 22)."""
+        """Transport through the site's rock with the particle's magnetic moment (energy loss
+        of paper 000 Eq. 22 scales with it)."""
         if self.site is None:
             return None
-        dipoles = [it for it in self.interactions if isinstance(it, DipoleNucleusElastic)]
-        if len(dipoles) != 1:
-            raise ConfigError("site: energy loss in rock (paper 000 Eq. 22) needs exactly one "
-                              f"dipole_nucleus_elastic interaction, got {len(dipoles)}")
-        return Propagation(self.site.params(), dipoles[0].mu_muB, self.source.direction)
+        moments = {self.particle(c).mu_muB for c in self.source.components}
+        if len(moments) != 1 or not moments.pop() > 0:
+            raise ConfigError("site: energy loss in rock (paper 000 Eq. 22) needs the particle's "
+                              "magnetic moment (mu_muB of a dipole_nucleus_elastic interaction), "
+                              "one value for the whole source")
+        mu = self.particle(self.source.components[0]).mu_muB
+        return Propagation(self.site.params(), mu, self.geometry.direction)
 
     def _time_model(self, component) -> tuple[int, np.ndarray]:
         """The component's own time structure; for a far source without one, uniform over the
         detector's live time when it is known (else NaN times)."""
-        if component.time.kind != TIME_NONE or self.source.is_near:
+        if component.time.kind != TimeKind.NONE or self.geometry.is_near:
             return component.time.kind, component.time.array()
         if self.detector.live_days is not None:
-            return TIME_UNIFORM, np.array([0.0, self.detector.live_days * day])
-        return TIME_NONE, np.zeros(1)
+            return TimeKind.UNIFORM, np.array([0.0, self.detector.live_days * day])
+        return TimeKind.NONE, np.zeros(1)
 
     @property
     def expected_events(self) -> float:
@@ -161,7 +160,7 @@ class Generator:
         prop = p.propagation
         trials, bad = sample_events(
             block_rng(self.seed, b), chan.size, *p.kernel_tables(), g.fid_kind, g.fid_p,
-            g.src_kind, g.src_p, g.L_min, self.source.direction.kind, self._dir_params,
+            g.src_kind, g.src_p, g.L_min, int(self.geometry.direction.kind), self._dir_params,
             g.distance, p.osc, self.detector.vertex_resolution_mm * mm, prop is not None,
             prop.site_p if prop is not None else np.zeros(12),
             prop.mu_muB if prop is not None else 0.0, out, chan)
@@ -215,15 +214,15 @@ class Generator:
     def branch_names(self) -> list[str]:
         """The branches of this run's events (optional groups only when meaningful)."""
         active = {
-            "emission": self.source.is_near or math.isfinite(self.source.distance),
-            "time": bool(np.any(self.plan.chan_time_kind != TIME_NONE)),
+            "emission": self.geometry.has_baseline,
+            "time": bool(np.any(self.plan.chan_time_kind != TimeKind.NONE)),
             "reco": self.detector.vertex_resolution_mm > 0,
             "rock": self.site is not None,
             "visible": self.detector.quenching is not None,
             "decay": self._decays,
         }
         dropped = {n for group, on in active.items() if not on for n in OPTIONAL_GROUPS[group]}
-        return [b.name for b in BRANCHES if b.name not in dropped]
+        return [c.name for c in COLUMNS if c.name not in dropped]
 
     def _visible(self, T: np.ndarray, chan: np.ndarray) -> np.ndarray:
         """Electron-equivalent energies [keV] (detector response), per channel."""
@@ -251,8 +250,8 @@ class Generator:
         ev = {"event": np.arange(first, first + n, dtype=np.int64)}
         ev.update({k: v[chan] for k, v in lut.items()})
         ev["weight"] = np.full(n, weight)
-        for row, (name, unit) in enumerate(KERNEL_BRANCHES):
-            ev[name] = out[row] if unit == 1.0 else out[row] / unit
+        for row, (name, scale) in enumerate(KERNEL_BRANCHES):
+            ev[name] = out[row] if scale == 1.0 else out[row] / scale
         if self._decays:
             for name in ("decay_inside", "pdg_decay"):  # NaN (no decay) -> 0
                 ev[name] = np.nan_to_num(ev[name]).astype(BRANCH_TYPES[name])
@@ -310,7 +309,7 @@ class Generator:
             "expected_events": self.expected_events,
             "expected_events_by_channel": self.expected_by_channel(),
             "exposure_kg_day": self.detector.exposure_kg_day,
-            "process_codes": {str(k): v for k, v in PROCESS_NAMES.items()},
+            "process_codes": process_codes(),
             "components": [c.label for c in self.source.components],
             "source": self.source.describe(),
             "detector": {"name": self.detector.name, "material": self.detector.material.formula,
@@ -350,8 +349,9 @@ class Generator:
                 bar.update(ev["event"].size)
                 del ev
         else:
-            with RootWriter(output, compression=compression, final_state=final_state,
-                            branches=self.branch_names()) as w:
+            writer = writer_for(output)
+            with writer(output, compression=compression, final_state=final_state,
+                        branches=self.branch_names()) as w:
                 for ev in chunks:
                     w.extend(ev)
                     bar.update(ev["event"].size)
@@ -383,6 +383,11 @@ def _prefetch(it: Iterator) -> Iterator:
             nxt = pool.submit(next, it, None)
             yield item
             del item
+
+
+def process_codes() -> dict[str, str]:
+    """Output process code -> process name, for every registered process (run metadata)."""
+    return {str(c.code): name for name, c in sorted(PROCESSES.items(), key=lambda i: i[1].code)}
 
 
 def _check_count(field: str, value, allow_zero: bool = False) -> int:

@@ -16,7 +16,7 @@ import mcgen
 from mcgen.cli import main
 from mcgen.interactions import CEvNS
 from mcgen.physics import cevns, quenching
-from mcgen.sampling.plan import ClosedChannelWarning
+from mcgen.errors import ClosedChannelWarning
 
 # Independent constants (typed here, not imported from mcgen)
 GF = 1.1663788e-11  # MeV^-2 (PDG)

@@ -12,7 +12,7 @@ from conftest import DEFAULT_CARD
 import mcgen
 from mcgen import catalog
 from mcgen.cli import main
-from mcgen.sampling.plan import ClosedChannelWarning
+from mcgen.errors import ClosedChannelWarning
 
 
 def test_list(capsys):
@@ -127,7 +127,7 @@ def test_closed_channel_is_an_error_not_nan(tmp_path, capsys):
     assert not (tmp_path / "c.root").exists()
 
 
-@pytest.mark.filterwarnings("ignore::mcgen.sampling.plan.ClosedChannelWarning")  # solar pp etc.
+@pytest.mark.filterwarnings("ignore::mcgen.errors.ClosedChannelWarning")  # solar pp etc.
 @pytest.mark.parametrize("card", sorted((DEFAULT_CARD.parent).glob("*.toml")),
                          ids=lambda p: p.name)
 def test_every_shipped_card_runs(card, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from scipy import integrate, stats
 
 import mcgen
-from mcgen.physics.spectra import SPECTRUM_LINE
+from mcgen.physics.spectra import Spectrum
 from mcgen.sources import Component
 
 GF = 1.1663788e-11  # MeV^-2 (PDG)
@@ -24,7 +24,7 @@ class LineSource(mcgen.Source):
     """A far monoenergetic flux of one neutrino species (1 per cm^2 s)."""
 
     def __init__(self, E, pdg=12):
-        self.components = [Component("line", pdg, 0.0, SPECTRUM_LINE,
+        self.components = [Component("line", pdg, 0.0, Spectrum.LINE,
                                      np.array([1.0 / (100.0 * 1e9), E]), np.array([E]))]
         self.direction = mcgen.Direction.fixed([0, 0, -1])
 

@@ -11,8 +11,8 @@ import uproot
 from conftest import ROOT
 
 import mcgen
-from mcgen.io import BRANCHES
-from mcgen.io.branches import FINAL_STATE_BRANCHES, OPTIONAL_GROUPS
+from mcgen.sampling.columns import COLUMNS as BRANCHES
+from mcgen.sampling.columns import FINAL_STATE_BRANCHES, OPTIONAL_GROUPS
 from mcgen.io.root import RootWriter
 
 

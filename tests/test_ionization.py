@@ -240,7 +240,7 @@ mu_muB = 1e-11
     assert not any(isinstance(i, AtomicIonizationEPA) for i in rc.interactions)
     assert rc.interactions[0].electrons == "stepping"  # the accepted treatment is the default
     gen = mcgen.Generator(rc.source, rc.detector, rc.interactions)
-    assert all(ch.process != AtomicIonizationEPA.process for ch in gen.channels)
+    assert all(ch.process != AtomicIonizationEPA.code for ch in gen.channels)
     assert NuElectronElastic().electrons == "stepping"
     # the labels
     d = AtomicIonizationEPA(1e-11).describe()

@@ -21,7 +21,6 @@ import mcgen
 from mcgen import catalog
 from mcgen.constants import MeV, cm2, day, keV, s
 from mcgen.physics import neutrino_spectra as nsp
-from mcgen.sampling.plan import source_geometry
 from mcgen.sources import (
     AtmosphericNeutrinoSource,
     ElectronCaptureSource,
@@ -32,7 +31,7 @@ from mcgen.sources import (
     StoppedPionSource,
     TabulatedSource,
 )
-from mcgen.sources.base import FLUX_UNIT, TIME_DECAY_WINDOWS
+from mcgen.sources.base import FLUX_UNIT, TimeKind
 
 CI_BQ = 3.7e10  # curie, exact by definition
 TAU_CR_D = 39.96  # 51Cr mean life [d], paper 001
@@ -83,7 +82,7 @@ def test_cr51_several_deployments_and_time_model():
     assert src.decays_per_deployment == pytest.approx(n, rel=1e-12)
     assert src.decays == pytest.approx(sum(n), rel=1e-12)
     tm = src.components[0].time
-    assert tm.kind == TIME_DECAY_WINDOWS
+    assert tm.kind == TimeKind.DECAY_WINDOWS
     p = np.array(tm.params)
     assert p[0] == pytest.approx(TAU_CR_D * 86400e9) and p[1] == 3  # ns
     assert p[2:5] == pytest.approx(np.array([0, 150, 190]) * 86400e9)
@@ -124,7 +123,7 @@ def _point_on_axis_geometry(D, R, H):
 
 def test_geometry_factor_point_source_closed_form():
     src = ElectronCaptureSource(activity_Ci=1.0, shape=mcgen.Point(center=(0, 0, Z_SRC)))
-    geo = source_geometry(src, _lxe())
+    geo = mcgen.Geometry.of_source(src).layout(_lxe())
     ref = _point_on_axis_geometry(1000.0, R_FID, H_FID)
     assert geo.w_nodes.sum() == pytest.approx(ref, rel=1e-6)
     # the closed form itself against scipy quadrature of the 2-d integral
@@ -158,7 +157,7 @@ def _finite_source_geometry(rs, hs, zs_centre, R, H, n=24):
 def test_geometry_factor_14cm_cylinder_source():
     shape = mcgen.Cylinder(70.0, 140.0, center=(0.0, 0.0, Z_SRC))
     src = ElectronCaptureSource(activity_Ci=1.0, shape=shape)
-    geo = source_geometry(src, _lxe())
+    geo = mcgen.Geometry.of_source(src).layout(_lxe())
     ref = _finite_source_geometry(70.0, 140.0, Z_SRC, R_FID, H_FID)
     assert geo.w_nodes.sum() == pytest.approx(ref, rel=1e-3)
     # the finite source differs from a point at its centre by a small, non-zero amount

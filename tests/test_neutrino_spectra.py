@@ -15,7 +15,7 @@ from mcgen.constants import M_MUON, cm2, day, keV, s
 from mcgen.errors import ConfigError
 from mcgen.physics import neutrino_spectra as ns
 from mcgen.physics import spectra as sp
-from mcgen.sampling.plan import energy_grid, flux_bin_max
+from mcgen.sources.spectrum_sampling import energy_grid, flux_bin_max
 from mcgen.sources import Component
 
 README_HM = {  # data README, Huber PRC 84 (2011) 024617 / Mueller PRC 83 (2011) 054615
@@ -232,15 +232,15 @@ def test_cr51_decays():
 
 
 @pytest.mark.parametrize("kernel,kind,params,nodes", [
-    (ns.reactor_antinu, sp.SPECTRUM_REACTOR, ns.reactor_params(PWR), ns.reactor_nodes()),
-    (ns.reactor_antinu, sp.SPECTRUM_REACTOR, ns.reactor_params({"U238": 1.0}, E_lo=0.5),
+    (ns.reactor_antinu, sp.Spectrum.REACTOR, ns.reactor_params(PWR), ns.reactor_nodes()),
+    (ns.reactor_antinu, sp.Spectrum.REACTOR, ns.reactor_params({"U238": 1.0}, E_lo=0.5),
      ns.reactor_nodes(0.5)),
-    (ns.michel_nue, sp.SPECTRUM_MICHEL_NUE, ns.michel_params(), ns.michel_nue_nodes()),
-    (ns.michel_numubar, sp.SPECTRUM_MICHEL_NUMUBAR, ns.michel_params(),
+    (ns.michel_nue, sp.Spectrum.MICHEL_NUE, ns.michel_params(), ns.michel_nue_nodes()),
+    (ns.michel_numubar, sp.Spectrum.MICHEL_NUMUBAR, ns.michel_params(),
      ns.michel_numubar_nodes()),
 ])
 def test_sampler_envelope_bounds_kernel(kernel, kind, params, nodes):
-    # The sampler's per-bin maximum (mcgen.sampling.plan) must bound the kernel everywhere
+    # The sampler's per-bin maximum (mcgen.sources.spectrum_sampling) must bound the kernel everywhere
     # when the kernel's nodes are given: this is what "monotone between nodes" buys.
     def flux(E):
         E = np.asarray(E, dtype=float)

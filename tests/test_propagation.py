@@ -12,7 +12,7 @@ import mcgen
 from mcgen.catalog import make_detector
 from mcgen.physics.energy_loss import STANDARD_ROCK, propagate_dipole_array
 from mcgen.physics.propagation import rock_path, transport
-from mcgen.sites import EARTH_RADIUS, Site
+from mcgen.geometry import EARTH_RADIUS, Site
 
 R = 6371e6  # mm
 
@@ -97,7 +97,7 @@ def test_propagation_needs_one_dipole_interaction():
     gen = mcgen.Generator(mcgen.AtmosphericDipoleSource(10.0), det,
                           [mcgen.DipoleNucleusElastic(1e-6), mcgen.DipoleNucleusElastic(1e-5)],
                           site=Site("s", depth_m=1000))
-    with pytest.raises(mcgen.ConfigError, match="exactly one dipole_nucleus_elastic"):
+    with pytest.raises(mcgen.ConfigError, match="different magnetic moments"):
         _ = gen.expected_events
 
 

@@ -9,8 +9,8 @@ import reference_paper000 as R
 from scipy import stats
 
 import mcgen
-from mcgen.generator import EnvelopeError
-from mcgen.sampling.streams import BLOCK_EVENTS
+from mcgen.errors import EnvelopeError
+from mcgen.streams import BLOCK_EVENTS
 
 P_MIN = 1e-4  # fixed seeds: a wrong shape gives p ~ 0 with 1e6 events
 

@@ -15,7 +15,7 @@ from scipy import integrate, special, stats
 import mcgen
 from mcgen.cli import main
 from mcgen.interactions import DipolePortalElectron, DipolePortalNucleus
-from mcgen.sampling.plan import ClosedChannelWarning
+from mcgen.errors import ClosedChannelWarning
 
 ALPHA = 7.2973525693e-3  # CODATA 2018
 ME = 0.51099895  # MeV, PDG

@@ -10,8 +10,8 @@ import numpy as np
 from ..constants import cm, day, g, keV, kg
 from ..errors import ConfigError
 from ..geometry import Shape
-from ..physics.quenching import electron_equivalent, nuclear_recoil_energy
 from .material import Material, Target
+from .response import RESPONSES
 
 
 def _check_positive(field: str, value, allowed: str = "a positive number") -> float:
@@ -64,15 +64,16 @@ class Detector:
         self.material = material
         self.fiducial = fiducial
         self.reference = reference
-        if quenching not in (None, "lindhard"):
+        if quenching is not None and quenching not in RESPONSES:
             raise ConfigError(f"detector {name}: quenching = {quenching!r}: allowed are "
-                              "\"lindhard\" or none")
+                              f"{RESPONSES.names()} or none")
         self.quenching = quenching
         if lindhard_k is not None:
             _check_positive(f"detector {name}: lindhard_k", lindhard_k, "a number > 0")
             if quenching is None:
                 raise ConfigError(f"detector {name}: lindhard_k needs quenching = \"lindhard\"")
         self.lindhard_k = lindhard_k
+        self.response = RESPONSES[quenching](lindhard_k) if quenching is not None else None
         self.ee_units = threshold_keVee is not None
         if (threshold_keV is None) == (threshold_keVee is None):
             raise ConfigError(f"detector {name}: give one of threshold_keV (nuclear recoil) "
@@ -172,8 +173,8 @@ class Detector:
         inverse Lindhard yield (paper 002 Eq. 19)."""
         if not (self.ee_units and target.is_nucleus):
             return self.T_min, self.T_max
-        lo = nuclear_recoil_energy(self.T_min / keV, target.Z, target.A, self.lindhard_k)
-        hi = (nuclear_recoil_energy(self.T_max / keV, target.Z, target.A, self.lindhard_k)
+        lo = self.response.recoil_keV(self.T_min / keV, target)
+        hi = (self.response.recoil_keV(self.T_max / keV, target)
               if math.isfinite(self.T_max) else math.inf)
         return lo * keV, hi * keV
 
@@ -181,9 +182,9 @@ class Detector:
         """Electron-equivalent energy [keV] of recoils T [MeV] of a target: Y(T) T for a
         nucleus with quenching (paper 002 Eq. 19), T otherwise."""
         T_keV = np.asarray(T, float) / keV
-        if self.quenching is None or not target.is_nucleus:
+        if self.response is None:
             return T_keV
-        return electron_equivalent(T_keV, target.Z, target.A, self.lindhard_k)
+        return self.response.visible_keV(T_keV, target)
 
     @property
     def T_min(self) -> float:

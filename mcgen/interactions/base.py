@@ -11,9 +11,13 @@ from scipy import optimize
 
 from ..detectors import Detector, Target
 from ..errors import ConfigError
+from ..physics import dispatch, quadrature
 from ..physics.kinematics import recoil_range
-from ..sampling import dispatch, quadrature
+from ..registry import Registry
 from ..sources import Component, Source
+
+#: Every process, keyed by the name run cards use (``[[interaction]] process = ...``).
+PROCESSES: Registry[type[Interaction]] = Registry("interaction.process")
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,7 +25,7 @@ class Channel:
     """One process on one target species for one source component, with everything the
     kernels need.
 
-    params: kernel parameters (layout in mcgen.sampling.dispatch); T_lo, T_hi: accepted
+    params: kernel parameters (layout in mcgen.physics.dispatch); T_lo, T_hi: accepted
     recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth;
     decay: the decay row of the outgoing particle (mcgen.physics.decay), None if it is stable.
     """
@@ -42,7 +46,13 @@ class Channel:
 
     @property
     def process(self) -> int:
-        return self.interaction.process
+        """Process code written to the output (branch `process`)."""
+        return self.interaction.code
+
+    @property
+    def kernel(self) -> int:
+        """Cross-section kernel code (mcgen.physics.dispatch.CrossSection)."""
+        return self.interaction.kernel
 
     @property
     def label(self) -> str:
@@ -56,7 +66,7 @@ class Channel:
     def dsigma_dT(self, E, T) -> np.ndarray:
         """Exact dsigma/dT [mm^2/MeV] at energies E [MeV] and recoils T [MeV] (broadcast)."""
         E, T = np.broadcast_arrays(np.asarray(E, float), np.asarray(T, float))
-        out = dispatch.dsigma_dT_array(self.process, self.params, E.ravel().copy(),
+        out = dispatch.dsigma_dT_array(int(self.kernel), self.params, E.ravel().copy(),
                                        T.ravel().copy())
         return out.reshape(E.shape)
 
@@ -68,7 +78,7 @@ class Channel:
     def sigma_visible(self, E) -> np.ndarray:
         """Cross section [mm^2] for recoils inside [T_lo, T_hi], at energies E [MeV]."""
         E = np.asarray(E, float)
-        vals = [quadrature.sigma_visible(self.process, self.params, float(e), self.T_lo,
+        vals = [quadrature.sigma_visible(int(self.kernel), self.params, float(e), self.T_lo,
                                          self.T_hi, self.T_breaks) for e in E.ravel()]
         return np.array(vals).reshape(E.shape)
 
@@ -102,12 +112,30 @@ class Channel:
 
 
 class Interaction(ABC):
-    """One physical process. Subclasses give a process code, the channels it opens in a
+    """One physical process. Subclasses give the name run cards use, the cross-section kernel
+    (and, if it differs, the process code written to the output), the channels it opens in a
     detector for a source, and an energy-independent bound of T dsigma/dT used to build the
-    sampler's proposal (acceptance always uses the exact dsigma/dT)."""
+    sampler's proposal (acceptance always uses the exact dsigma/dT).
+
+    A subclass that defines ``name`` registers itself in `PROCESSES` under that name: defining
+    the class is all it takes for run cards, ``mcgen list`` and the metadata to know it.
+    """
 
     name: ClassVar[str]
-    process: ClassVar[int]
+    kernel: ClassVar[int]  # mcgen.physics.dispatch.CrossSection
+    code: ClassVar[int]  # output process code; default: the kernel code
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            return  # an abstract intermediate class
+        if "code" not in cls.__dict__:
+            cls.code = int(cls.kernel)
+        taken = {c.code: n for n, c in PROCESSES.items() if n != cls.name}
+        if cls.code in taken:
+            raise ValueError(f"interaction {cls.name!r}: process code {cls.code} is taken by "
+                             f"{taken[cls.code]!r}")
+        PROCESSES.add(cls.name, cls)
 
     def channels(self, source: Source, detector: Detector) -> list[Channel]:
         """The (component, target) channels of this process for a source in a detector."""
@@ -126,6 +154,11 @@ class Interaction(ABC):
     @abstractmethod
     def describe(self) -> dict:
         """Parameters for the run metadata."""
+
+    def particle_moment_muB(self, component: Component) -> float | None:
+        """The magnetic moment [mu_B] this interaction gives the particle of `component`
+        (used by the propagation through rock), or None if it says nothing about it."""
+        return None
 
 
 def check_moment(mu_muB, *, allow_zero: bool) -> None:

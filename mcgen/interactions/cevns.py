@@ -13,7 +13,7 @@ from ..detectors import Detector
 from ..errors import ConfigError
 from ..physics.cevns import weak_charge
 from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
-from ..sampling.dispatch import PROC_CEVNS
+from ..physics.dispatch import CrossSection
 from ..sources import Component
 from .base import Channel, Interaction
 
@@ -30,7 +30,7 @@ class CEvNS(Interaction):
     angle (default: low-Q^2 MS-bar value, mcgen.constants)."""
 
     name = "cevns"
-    process = PROC_CEVNS
+    kernel = CrossSection.CEVNS
 
     def __init__(self, *, form_factor: str = "helm", sin2_theta_w: float = SIN2_THETA_W):
         if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
@@ -76,7 +76,7 @@ class CEvNS(Interaction):
                                              r, a)
 
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "form_factor": self.form_factor,
+        return {"process": self.name, "code": self.code, "form_factor": self.form_factor,
                 "sin2_theta_w": self.sin2_theta_w,
                 "formula": "paper 002 Eqs. (8)-(9) with bracket 1 - T/E - M T/(2E^2); form "
                            "factor Klein-Nystrand (Eq. 10) or Helm (Lewin & Smith 1996)"}

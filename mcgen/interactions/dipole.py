@@ -8,7 +8,7 @@ from ..constants import ALPHA, HBARC2, M_ELECTRON, MU_BOHR
 from ..detectors import Detector
 from ..errors import ConfigError
 from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
-from ..sampling.dispatch import PROC_DIPOLE_NUCLEUS_ELASTIC
+from ..physics.dispatch import CrossSection
 from ..sources import Component
 from .base import Channel, Interaction, check_moment, sup_piecewise_monotone
 
@@ -22,7 +22,7 @@ class DipoleNucleusElastic(Interaction):
     source's."""
 
     name = "dipole_nucleus_elastic"
-    process = PROC_DIPOLE_NUCLEUS_ELASTIC
+    kernel = CrossSection.DIPOLE_NUCLEUS_ELASTIC
 
     def __init__(self, mu_muB: float, *, form_factor: str = "paper000"):
         check_moment(mu_muB, allow_zero=False)
@@ -59,7 +59,11 @@ class DipoleNucleusElastic(Interaction):
 
         return scale * sup_piecewise_monotone(f2, T_edges, channel.T_breaks)
 
+    def particle_moment_muB(self, component: Component) -> float:
+        """The dipole's own magnetic moment: this is the particle's moment."""
+        return self.mu_muB
+
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+        return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "form_factor": self.form_factor,
                 "formula": "paper 000 Eq. (4), form factor Eq. (5)"}

@@ -9,7 +9,7 @@ from ..constants import ALPHA, G_FERMI, HBARC2, M_ELECTRON, SIN2_THETA_W
 from ..detectors import Detector
 from ..detectors.shells import binding_steps
 from ..errors import ConfigError
-from ..sampling.dispatch import PROC_NU_ELECTRON
+from ..physics.dispatch import CrossSection
 from ..sources import Component
 from .base import Channel, Interaction, check_moment
 
@@ -26,7 +26,7 @@ class NuElectronElastic(Interaction):
     shell's binding energy (xraydb edges); ``"free"``: all Z electrons as free."""
 
     name = "nu_electron_elastic"
-    process = PROC_NU_ELECTRON
+    kernel = CrossSection.NU_ELECTRON
 
     def __init__(self, mu_muB: float = 0.0, *, electrons: str = "stepping",
                  sin2_theta_w: float = SIN2_THETA_W):
@@ -84,6 +84,6 @@ class NuElectronElastic(Interaction):
         return HBARC2 * (Tb * sm + mm) * frac
 
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+        return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "electrons": self.electrons, "sin2_theta_w": self.sin2_theta_w,
                 "formula": "SM (Vogel & Engel 1989) + paper 001 Eq. (2.1) magnetic term"}

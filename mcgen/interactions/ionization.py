@@ -31,7 +31,7 @@ from ..constants import ALPHA, HBARC2, M_ELECTRON, N_AVOGADRO, cm2, eV, g
 from ..detectors import Detector, Target
 from ..errors import ConfigError
 from ..physics.ionization import P_N, sigma_gamma_array
-from ..sampling.dispatch import PROC_IONIZATION_EPA
+from ..physics.dispatch import CrossSection
 from ..sources import Component
 from .base import Channel, Interaction, check_moment
 
@@ -127,7 +127,7 @@ class AtomicIonizationEPA(Interaction):
     """
 
     name = "ionization_epa"
-    process = PROC_IONIZATION_EPA
+    kernel = CrossSection.IONIZATION_EPA
 
     def __init__(self, mu_muB: float, *, material_element: str | None = None):
         check_moment(mu_muB, allow_zero=True)
@@ -205,7 +205,7 @@ class AtomicIonizationEPA(Interaction):
         return HBARC2 * scale * sup
 
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+        return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "material_element": self.material_element,
                 "formula": "paper 003 Eq. (10): kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T)/T, "
                            "equivalent-photon approximation",

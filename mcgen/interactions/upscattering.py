@@ -49,7 +49,7 @@ from ..constants import (
 )
 from ..detectors import Detector
 from ..detectors.shells import binding_steps
-from ..errors import ConfigError
+from ..errors import ClosedChannelWarning, ConfigError
 from ..physics.decay import decay_params, radiative_width
 from ..physics.electron import stepping_fraction
 from ..physics.kinematics import recoil_range
@@ -61,8 +61,7 @@ from ..physics.upscattering import (
     t_bracket_sup,
     threshold_energy,
 )
-from ..sampling.dispatch import PROC_UPSCATTER_ELECTRON, PROC_UPSCATTER_NUCLEUS
-from ..sampling.plan import ClosedChannelWarning
+from ..physics.dispatch import CrossSection
 from ..sources import Component
 from .base import Channel, Interaction, check_moment
 
@@ -252,7 +251,7 @@ class DipolePortalNucleus(_Upscatter):
     ``partner_moment_muB`` [Bohr magnetons] for N -> N' gamma."""
 
     name = "dipole_portal_nucleus"
-    process = PROC_UPSCATTER_NUCLEUS
+    kernel = CrossSection.UPSCATTER_NUCLEUS
 
     def __init__(self, mu_muB: float, m_N_MeV: float, *, form_factor: str = "klein_nystrand",
                  spin: str = "auto", flavours=("e", "mu", "tau"), decay="auto",
@@ -307,7 +306,7 @@ class DipolePortalNucleus(_Upscatter):
         return scale * f2 * self._bracket_sup(channel, T_edges, spin)
 
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+        return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "m_N_MeV": self.m_N_MeV, "form_factor": self.form_factor, "spin": self.spin,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
                 "formula": "paper 002 Eq. (4) (spin 1/2) / Eq. (6) (spin 0), exact kinematics; "
@@ -325,7 +324,7 @@ class DipolePortalElectron(_Upscatter):
     DipolePortalNucleus (the electron is a Dirac target for the N polarisation)."""
 
     name = "dipole_portal_electron"
-    process = PROC_UPSCATTER_ELECTRON
+    kernel = CrossSection.UPSCATTER_ELECTRON
 
     def __init__(self, mu_muB: float, m_N_MeV: float, *, electrons: str = "stepping",
                  flavours=("e", "mu", "tau"), decay="auto", nature: str = "dirac",
@@ -373,7 +372,7 @@ class DipolePortalElectron(_Upscatter):
                                                                         SPIN_HALF)
 
     def describe(self) -> dict:
-        return {"process": self.name, "code": self.process, "mu_muB": self.mu_muB,
+        return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "m_N_MeV": self.m_N_MeV, "electrons": self.electrons,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
                 "formula": "paper 002 Eq. (4) on a point-like electron (Z = 1, F = 1, M = m_e), "

@@ -1,6 +1,5 @@
-"""Writers: physics never knows about files, writers never know about physics."""
+"""Output formats (each registers itself in mcgen.output.WRITERS when imported)."""
 
-from .branches import BRANCHES
 from .root import RootWriter
 
-__all__ = ["BRANCHES", "RootWriter"]
+__all__ = ["RootWriter"]

@@ -14,7 +14,8 @@ from pathlib import Path
 import uproot
 
 from ..errors import ConfigError
-from .branches import BRANCH_TYPES, BRANCH_UNITS, FINAL_STATE_TYPE
+from ..output import Writer
+from ..sampling.columns import BRANCH_TYPES, BRANCH_UNITS, FINAL_STATE_TYPE
 
 COMPRESSIONS = {
     "zstd": lambda: uproot.ZSTD(1),
@@ -24,13 +25,16 @@ COMPRESSIONS = {
 }
 
 
-class RootWriter:
+class RootWriter(Writer):
     """Context manager: ``with RootWriter(path) as w: w.extend(events); w.metadata(...)``.
 
     Objects written besides the tree: `metadata` (TObjString, JSON: seed, version, expected
     count, process codes, branch units, source/detector/interaction parameters) and `run_card`
     (TObjString, the TOML run card, if given).
     """
+
+    name = "root"
+    extensions = (".root",)
 
     def __init__(self, path: str | os.PathLike, *, compression: str = "zstd",
                  final_state: bool = False, branches: list[str] | None = None):

@@ -26,7 +26,7 @@ Form factors (F(0) = 1; x = q R):
   R1^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2, c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm.
 - none: F = 1.
 
-Channel parameter layout (mcgen.sampling.dispatch; float64):
+Channel parameter layout (mcgen.physics.dispatch; float64):
     p[0] = p[1] = 0 (massless neutrino), p[2] = M nuclear mass [MeV], p[3] = (hbar c)^2,
     p[4] = G_F [MeV^-2], p[5] = Q_SM = g_V^p Z + g_V^n N (Eq. 9),
     p[6] = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),

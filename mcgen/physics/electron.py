@@ -53,3 +53,23 @@ def stepping_fraction(T: float, binding, cumulative, Z: float) -> float:
         if T > binding[k]:
             n = cumulative[k]
     return n / Z
+
+
+#: Channel parameter layout of `nu_e_dsigma_dT` after the common part
+#: (mcgen.physics.dispatch.pack_common): g_L, g_R, G_F [MeV^-2], kappa [mu_B], alpha, m_e
+#: [MeV], Z, n, then the n binding energies [MeV] and their cumulative electron counts.
+NUE_GL, NUE_GR, NUE_GF, NUE_KAPPA, NUE_ALPHA, NUE_M_E, NUE_Z, NUE_N, NUE_SHELLS = range(4, 13)
+
+
+@njit(cache=True)
+def nu_e_dsigma_dT(E: float, T: float, p) -> float:
+    """SM plus magnetic-moment nu e -> nu e [MeV^-3] with a channel's parameter array p
+    (layout above), times the stepping fraction when n > 0."""
+    m_e = p[NUE_M_E]
+    ds = sm_dsigma_dT(E, T, p[NUE_GL], p[NUE_GR], m_e, p[NUE_GF]) + magnetic_dsigma_dT(
+        E, T, p[NUE_KAPPA], p[NUE_ALPHA], m_e)
+    n = int(p[NUE_N])
+    if n > 0:
+        ds *= stepping_fraction(T, p[NUE_SHELLS:NUE_SHELLS + n],
+                                p[NUE_SHELLS + n:NUE_SHELLS + 2 * n], p[NUE_Z])
+    return ds

@@ -14,7 +14,7 @@ magnetic moment; the accepted treatment is the free-electron cross section (pape
 with the stepping approximation (mcgen process ``nu_electron_elastic`` with
 ``electrons="stepping"``). Implemented only so that paper 003 can be reproduced.
 
-Parameter layout of a channel (p[0:4] common, see mcgen.sampling.dispatch):
+Parameter layout of a channel (p[0:4] common, see mcgen.physics.dispatch):
 p[4] = kappa [mu_B], p[5] = alpha, p[6] = m_e [MeV], p[7] = n, p[8:8+n] = ln(E_gamma / MeV)
 of the table nodes (non-decreasing; an absorption edge is a node given twice, the value below
 the edge first), p[8+n:8+2n] = ln(sigma_gammaA / MeV^-2) at the nodes. sigma_gammaA is

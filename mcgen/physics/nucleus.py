@@ -31,3 +31,16 @@ def dipole_elastic_dsigma_dT(
     if bracket <= 0.0:
         return 0.0
     return alpha * Z * Z * mu * mu * ff2(ff_kind, 2.0 * M * T, Z, A, m_e) * bracket / T
+
+
+#: Channel parameter layout of `dipole_dsigma_dT` after the common part
+#: (mcgen.physics.dispatch.pack_common): Z, A, mu [MeV^-1], form-factor code, m_e, alpha.
+DIP_Z, DIP_A, DIP_MU, DIP_FF, DIP_M_E, DIP_ALPHA = 4, 5, 6, 7, 8, 9
+
+
+@njit(cache=True)
+def dipole_dsigma_dT(E: float, T: float, p) -> float:
+    """`dipole_elastic_dsigma_dT` [MeV^-3] with a channel's parameter array p (layout above;
+    p[0] the dipole's mass, p[2] the nuclear mass)."""
+    return dipole_elastic_dsigma_dT(E, T, p[0], p[DIP_MU], p[DIP_Z], p[DIP_A], p[2],
+                                    int(p[DIP_FF]), p[DIP_M_E], p[DIP_ALPHA])

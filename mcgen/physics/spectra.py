@@ -1,21 +1,29 @@
 """Spectral shapes of sources: differential flux as a function of total energy E [MeV].
 
 Each kernel takes its parameters as a float64 array so that the sampler can dispatch on a
-kind code (see mcgen.sampling.dispatch). Every shape is monotone between its nodes.
+kind code (see mcgen.physics.dispatch). Every shape is monotone between its nodes.
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 from numba import njit
 
-SPECTRUM_BROKEN_POWER_LAW = 1
-SPECTRUM_MOMENTUM_POWER_LAW = 2
-SPECTRUM_TABLE_LINEAR = 3
-SPECTRUM_LINE = 4
-SPECTRUM_REACTOR = 5  # kernels of mcgen.physics.neutrino_spectra
-SPECTRUM_MICHEL_NUE = 6
-SPECTRUM_MICHEL_NUMUBAR = 7
+
+class Spectrum(IntEnum):
+    """Spectrum shapes: the kernel codes of mcgen.physics.dispatch.flux (a source component
+    names its shape by one of these). A new shape: its kernel, a member here and one line in
+    dispatch.flux."""
+
+    BROKEN_POWER_LAW = 1
+    MOMENTUM_POWER_LAW = 2
+    TABLE_LINEAR = 3
+    LINE = 4
+    REACTOR = 5  # kernels of mcgen.physics.neutrino_spectra
+    MICHEL_NUE = 6
+    MICHEL_NUMUBAR = 7
 
 
 @njit(cache=True)

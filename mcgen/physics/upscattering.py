@@ -43,7 +43,7 @@ Nuclear form factor F (F(0) = 1, x = q R, monotone factor Y):
   Astropart. Phys. 6 (1996) 87): F = 3 j1(x)/x x exp(-q^2 s^2 / 2), R = R1.
 - none: F = 1.
 
-Channel parameter layouts (float64; common part in mcgen.sampling.dispatch):
+Channel parameter layouts (float64; common part in mcgen.physics.dispatch):
   nucleus (PROC_UPSCATTER_NUCLEUS):
     p[0] = 0 (massless neutrino), p[1] = m_N [MeV], p[2] = M nuclear mass [MeV],
     p[3] = (hbar c)^2, p[4] = Z, p[5] = A, p[6] = mu = mu/mu_B x mu_B [MeV^-1],

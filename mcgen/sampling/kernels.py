@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 
 from ..constants import C_LIGHT
-from ..geometry import exit_distance, sample_point
+from ..geometry import DirectionKind, exit_distance, sample_point
 from ..physics.decay import (
     DEC_CTAU,
     DEC_MAJORANA,
@@ -40,7 +40,8 @@ from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_ran
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
 from ..physics.spectra import table_linear
-from .dispatch import dsigma_dT, flux
+from ..physics.dispatch import dsigma_dT, flux
+from ..sources.base import TimeKind
 
 #: Rows of the float64 output array filled by `sample_events`.
 COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_out",
@@ -50,9 +51,6 @@ COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_
 #: First of the rows filled only for a decaying outgoing particle (NaN otherwise).
 ROW_DECAY = COLUMNS.index("g_E")
 NCOL = len(COLUMNS)
-DIRECTION_FIXED = 1  # mirrors mcgen.sources.base (0 = isotropic)
-DIRECTION_ZENITH_TABLE = 2
-TIME_UNIFORM, TIME_DECAY_WINDOWS, TIME_PION_PROMPT, TIME_PION_DELAYED = 1, 2, 3, 4
 
 
 @njit(cache=True, nogil=True)
@@ -68,10 +66,10 @@ def _G(ln_e, G, h, nb, lnT):
 
 @njit(cache=True, nogil=True)
 def sample_time(kind, p, rng):
-    """Emission time [ns] for a time model (codes in mcgen.sources.base)."""
-    if kind == TIME_UNIFORM:
+    """Emission time [ns] for a time model (mcgen.sources.base.TimeKind)."""
+    if kind == TimeKind.UNIFORM:
         return p[0] + rng.random() * (p[1] - p[0])
-    if kind == TIME_DECAY_WINDOWS:
+    if kind == TimeKind.DECAY_WINDOWS:
         # p = (tau, n, t_start[n], t_stop[n], cumulative decay fraction[n])
         tau, n = p[0], int(p[1])
         u = rng.random()
@@ -81,9 +79,9 @@ def sample_time(kind, p, rng):
         a, b = p[2 + w], p[2 + n + w]
         # exponential decay truncated to the window [a, b], by inverse CDF
         return a - tau * math.log(1.0 - rng.random() * (1.0 - math.exp(-(b - a) / tau)))
-    if kind == TIME_PION_PROMPT:
+    if kind == TimeKind.PION_PROMPT:
         return -p[0] * math.log(1.0 - rng.random())
-    if kind == TIME_PION_DELAYED:
+    if kind == TimeKind.PION_DELAYED:
         return -p[0] * math.log(1.0 - rng.random()) - p[1] * math.log(1.0 - rng.random())
     return math.nan
 
@@ -105,7 +103,7 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
     chan_dec: decay rows (mcgen.physics.decay) of channels whose outgoing particle decays; the
     decay rows of `out` (from ROW_DECAY) are filled only when some channel decays."""
     any_decay = chan_dec[:, DEC_NMODES].max() > 0.0
-    angular = prop or dir_kind == DIRECTION_ZENITH_TABLE
+    angular = prop or dir_kind == DirectionKind.ZENITH_TABLE
     total = cdf[cdf.size - 1]
     near = src_kind >= 0
     trials = 0
@@ -124,7 +122,7 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
         cz = 0.0
         if angular:
             cz = cell_c_lo[c] + rng.random() * (cell_c_hi[c] - cell_c_lo[c])
-            if dir_kind == DIRECTION_ZENITH_TABLE:
+            if dir_kind == DirectionKind.ZENITH_TABLE:
                 surv = table_linear(cz, dir_p) / cell_dmax[c]
         if prop:
             E, path, s_rock = transport(E_s, cz, m1, mu_prop, site_p, chan_life[i])
@@ -178,7 +176,7 @@ def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_
                 phi = 2.0 * math.pi * rng.random()
                 st = math.sqrt(max(0.0, 1.0 - uz * uz))
                 ux, uy = st * math.cos(phi), st * math.sin(phi)
-            elif dir_kind == DIRECTION_FIXED:
+            elif dir_kind == DirectionKind.FIXED:
                 ux, uy, uz = dir_p[0], dir_p[1], dir_p[2]
             else:
                 uz = 2.0 * rng.random() - 1.0
@@ -278,24 +276,3 @@ def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, EN, pNx, pNy, pNz, x, y, z, 
     o[8] = 1.0 if dist < L_exit else 0.0
     o[9] = -math.expm1(-L_exit / lam) if lam > 0.0 else 1.0
     o[11] = daughter * d[DEC_MODES + DEC_PER_MODE * j + 2]
-
-
-@njit(cache=True, nogil=True)
-def sample_spectrum_kernel(rng, n, cdf, E_lo, E_hi, H, spec_kind, spec_p, out):
-    """Energies from a spectrum: piecewise-constant envelope H over cells, exact rejection.
-    Returns the number of envelope violations."""
-    total = cdf[cdf.size - 1]
-    violations = 0
-    k = 0
-    while k < n:
-        c = np.searchsorted(cdf, rng.random() * total, side="right")
-        if c >= cdf.size:
-            c = cdf.size - 1
-        E = E_lo[c] + rng.random() * (E_hi[c] - E_lo[c])
-        f = flux(spec_kind, spec_p, E)
-        if f > H[c] * (1.0 + 1e-9):
-            violations += 1
-        if rng.random() * H[c] <= f:
-            out[k] = E
-            k += 1
-    return violations

@@ -19,50 +19,20 @@ import numpy as np
 from numba import njit
 
 from ..constants import keV
-from ..errors import ConfigError
-from ..geometry import Point, min_distance_bound, quadrature
+from ..errors import ClosedChannelWarning, ConfigError
+from ..geometry import DirectionKind, Geometry, Layout
+from ..physics import quadrature as quad
 from ..physics.energy_loss import stop_kinetic
 from ..physics.kinematics import recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
-from ..sources.base import DIRECTION_FIXED, DIRECTION_ZENITH_TABLE
-from . import quadrature as quad
+from ..sources.spectrum_sampling import energy_grid, flux_bin_max
+from ..tolerances import ENVELOPE_SLACK
 
-E_BINS_PER_DECADE = 200
 T_BINS_PER_DECADE = 40
-GEOMETRY_NODES = 12  # Gauss-Legendre nodes per coordinate of each volume
 L_BINS = 4096  # baseline histogram for oscillating continuous spectra
 COS_BINS = 48  # arrival cos(zenith) bins of the proposal when propagating through rock
 COS_NODES = 4  # Gauss-Legendre nodes per cos bin for the rate
-
-
-class ClosedChannelWarning(UserWarning):
-    """A channel gives no events (kinematically closed in the visible window)."""
-
-
-def energy_grid(component, channels) -> np.ndarray:
-    """Energy edges [MeV] of a component: log-spaced, plus its nodes and every channel's kinks
-    (a line: its energy twice)."""
-    if component.is_line:
-        return np.array([component.E_min, component.E_min])
-    lo, hi = component.E_min, component.E_max
-    start = lo if lo > 0 else hi * 1e-6
-    n = max(8, int(np.ceil(np.log10(hi / start) * E_BINS_PER_DECADE)))
-    pts = [np.geomspace(start, hi, n + 1), np.asarray(component.nodes, float), [lo, hi]]
-    for ch in channels:
-        pts.append(ch.energy_breaks(lo, hi))
-    edges = np.unique(np.concatenate(pts))
-    return edges[(edges >= lo) & (edges <= hi)]
-
-
-def flux_bin_max(component, edges: np.ndarray) -> np.ndarray:
-    """Largest spectrum value over each bin (monotone between nodes, which are edges)."""
-    if component.is_line:
-        return component.flux(edges[:1])
-    eps = 1e-12
-    f = [component.flux(edges[:-1]), component.flux(edges[1:]),
-         component.flux(edges[:-1] * (1 + eps)), component.flux(edges[1:] * (1 - eps))]
-    return np.max(f, axis=0)
 
 
 @dataclass
@@ -86,7 +56,7 @@ def t_envelope(channel, T_top: float) -> TEnvelope:
     n = max(4, int(np.ceil(np.log10(T_top / lo) * T_BINS_PER_DECADE)))
     edges = np.geomspace(lo, T_top, n + 1)
     edges = np.unique(np.concatenate([edges, [b for b in channel.T_breaks if lo < b < T_top]]))
-    h = channel.t_dsigma_bound(edges) * (1.0 + 1e-9)
+    h = channel.t_dsigma_bound(edges) * (1.0 + ENVELOPE_SLACK)
     ln_edges = np.log(edges)
     G = np.concatenate([[0.0], np.cumsum(h * np.diff(ln_edges))])
     return TEnvelope(ln_edges, h, G)
@@ -157,7 +127,7 @@ class Propagation:
             else np.zeros(0)
         E_tab = np.unique(np.concatenate([E, low, [comp.E_min, comp.E_max],
                                           channel.energy_breaks(comp.E_min, comp.E_max)]))
-        sig = quad.sigma_visible_array(channel.process, channel.params, E_tab, channel.T_lo,
+        sig = quad.sigma_visible_array(channel.kernel, channel.params, E_tab, channel.T_lo,
                                        channel.T_hi, channel.T_breaks)
         x, w = np.polynomial.legendre.leggauss(COS_NODES)
         edges = cos_edges(self.direction, self)
@@ -171,46 +141,9 @@ class Propagation:
 def cos_edges(direction, prop=None) -> np.ndarray:
     """cos(zenith) bin edges of the angular proposal: uniform, plus the nodes of the zenith
     table and of the site's slant-depth table (so both are linear within a bin)."""
-    extra = direction.table[0] if direction.kind == DIRECTION_ZENITH_TABLE else ()
+    extra = direction.table[0] if direction.kind == DirectionKind.ZENITH_TABLE else ()
     site = prop.site_table_cos() if prop is not None else ()
     return np.unique(np.concatenate([np.linspace(-1.0, 1.0, COS_BINS + 1), extra, site]))
-
-
-@dataclass
-class SourceGeometry:
-    """Where events come from, for the kernel and for the rates."""
-
-    near: bool
-    fid_kind: int
-    fid_p: np.ndarray
-    src_kind: int  # -1: far source
-    src_p: np.ndarray
-    L_min: float  # near: lower bound of the emission-vertex distance [mm]
-    distance: float  # far: baseline [mm] (NaN if unknown)
-    L_nodes: np.ndarray  # near: baselines of the quadrature pairs [mm]
-    w_nodes: np.ndarray  # near: their weights, sum = integral dV_fid <1/(4 pi L^2)>_src
-
-
-def source_geometry(source, detector) -> SourceGeometry:
-    fid = detector.fiducial
-    if not source.is_near:
-        return SourceGeometry(False, fid.kind, fid.params(), -1, np.zeros(3), 0.0,
-                              float(source.distance), np.zeros(0), np.zeros(0))
-    if isinstance(fid, Point):
-        raise ConfigError(f"detector {detector.name}: a near source needs a fiducial volume, "
-                          "not a point")
-    L_min = min_distance_bound(source.shape, fid)
-    if not L_min > 0:
-        raise ConfigError(
-            f"source {source.name}: its volume {source.shape!r} touches or overlaps the "
-            f"fiducial volume of {detector.name}; the 1/L^2 flux is then unbounded: move it out")
-    sp, sw = quadrature(source.shape, GEOMETRY_NODES)
-    fp, fw = quadrature(fid, GEOMETRY_NODES)
-    sw = sw / sw.sum()
-    L = np.sqrt(((fp[None, :, :] - sp[:, None, :]) ** 2).sum(-1)).ravel()
-    w = (sw[:, None] * fw[None, :]).ravel() / (4 * math.pi * L * L)
-    return SourceGeometry(True, fid.kind, fid.params(), source.shape.kind, source.shape.params(),
-                          L_min, math.nan, L, w)
 
 
 def _energy_nodes(channel, edges, with_sigma: bool = True):
@@ -227,12 +160,12 @@ def _energy_nodes(channel, edges, with_sigma: bool = True):
         s = (0.5 * (hi - lo) * w).ravel() * comp.flux(E)
     if not with_sigma:
         return E, s
-    sig = quad.sigma_visible_array(channel.process, channel.params, E, channel.T_lo,
+    sig = quad.sigma_visible_array(channel.kernel, channel.params, E, channel.T_lo,
                                    channel.T_hi, channel.T_breaks)
     return E, s * sig
 
 
-def channel_rate(channel, edges, geo: SourceGeometry, source, detector,
+def channel_rate(channel, edges, geo: Layout, source, detector,
                  prop: Propagation | None = None) -> float:
     """Expected events of one channel (see the module docstring)."""
     if prop is not None:
@@ -265,7 +198,7 @@ class Plan:
 
     channels: list
     rates: np.ndarray  # expected events per channel
-    geometry: SourceGeometry
+    geometry: Layout
     cell_cdf: np.ndarray
     cell_E_lo: np.ndarray
     cell_E_hi: np.ndarray
@@ -320,29 +253,23 @@ def _pad(rows, dtype=np.float64) -> np.ndarray:
     return out
 
 
-def build_plan(source, detector, channels, time_models, prop: Propagation | None = None
-               ) -> Plan:
+def build_plan(source, detector, channels, time_models, geometry: Geometry,
+               prop: Propagation | None = None) -> Plan:
     """Rates by quadrature and proposal tables for the given channels. time_models: the
-    (kind, params array) of each channel's emission times; prop: transport through rock."""
-    geo = source_geometry(source, detector)
-    if prop is not None and (geo.near or source.direction.kind == DIRECTION_FIXED):
-        raise ConfigError(f"source {source.name}: propagation through a site's rock needs a "
-                          "far source with isotropic or tabulated zenith directions")
+    (kind, params array) of each channel's emission times; geometry: where the source is;
+    prop: transport through rock."""
+    geometry.check_for(source, detector)
+    geo = geometry.layout(detector, source.name)
+    direction = geometry.direction
     angular = not geo.near and (prop is not None
-                                or source.direction.kind == DIRECTION_ZENITH_TABLE)
+                                or direction.kind == DirectionKind.ZENITH_TABLE)
     if angular:
-        c_edges = cos_edges(source.direction, prop)
+        c_edges = cos_edges(direction, prop)
         c_lo_all, c_hi_all = c_edges[:-1], c_edges[1:]
-        dmax_all = np.maximum(source.direction.pdf(c_lo_all), source.direction.pdf(c_hi_all))
+        dmax_all = np.maximum(direction.pdf(c_lo_all), direction.pdf(c_hi_all))
     else:
         c_lo_all, c_hi_all, dmax_all = np.array([-1.0]), np.array([1.0]), np.array([1.0])
     dc_all = dmax_all * (c_hi_all - c_lo_all) if angular else np.array([1.0])
-    if not geo.near and detector.exposure_kg_day is None:
-        raise ConfigError(f"detector {detector.name}: no exposure: give exposure_kg_day, or "
-                          "live_days (with mass_kg or a material density)")
-    if geo.near and detector.density is None:
-        raise ConfigError(f"detector {detector.name}: a near source needs the material density "
-                          "(material.density_g_cm3)")
     scale = (detector.density * detector.fiducial.volume / (4 * math.pi * geo.L_min**2)
              if geo.near else detector.exposure)
     grids = {}
@@ -409,7 +336,7 @@ def build_plan(source, detector, channels, time_models, prop: Propagation | None
         cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_c_lo=c_lo,
         cell_c_hi=c_hi, cell_dmax=dmax, cell_H=H,
         cell_chan=chan.astype(np.int64), t_ln=t_ln, t_h=t_h, t_G=t_G, t_n=t_n,
-        chan_proc=np.array([ch.process for ch in channels], dtype=np.int64),
+        chan_proc=np.array([ch.kernel for ch in channels], dtype=np.int64),
         chan_p=_pad([ch.params for ch in channels]),
         chan_T_lo=np.array([ch.T_lo for ch in channels]),
         chan_T_hi=np.array([ch.T_hi for ch in channels]),

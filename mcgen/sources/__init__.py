@@ -1,6 +1,6 @@
 """Sources: what flies into the detector (spectrum, particle, direction)."""
 
-from .base import Component, Direction, Oscillation, Source, TimeModel
+from .base import SOURCE_KINDS, Component, Direction, Oscillation, Source, TimeKind, TimeModel
 from .dipole import AtmosphericDipoleSource, MomentumPowerLawSource
 from .neutrino import (
     AtmosphericNeutrinoSource,
@@ -12,7 +12,7 @@ from .neutrino import (
     TabulatedSource,
 )
 
-__all__ = ["AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Component", "Direction",
+__all__ = ["SOURCE_KINDS", "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "Component", "Direction",
            "ElectronCaptureSource", "MomentumPowerLawSource", "MonoenergeticSource",
            "Oscillation", "ReactorSource", "SolarSource", "Source", "StoppedPionSource",
-           "TabulatedSource", "TimeModel"]
+           "TabulatedSource", "TimeKind", "TimeModel"]

@@ -13,98 +13,43 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 from scipy import integrate
 
 from ..constants import MeV, cm2, s
 from ..errors import ConfigError
-from ..geometry import Shape
-from ..physics.spectra import SPECTRUM_LINE
-from ..sampling import dispatch
+from ..geometry import Direction, Shape
+from ..particle import Particle
+from ..physics import dispatch
+from ..physics.spectra import Spectrum
+from ..registry import Registry
+from .spectrum_sampling import sample_spectrum
 
 #: Flux unit used in the public API: per cm^2 per s per MeV.
 FLUX_UNIT = 1.0 / (cm2 * s * MeV)
 
-DIRECTION_ISOTROPIC = 0
-DIRECTION_FIXED = 1
-DIRECTION_ZENITH_TABLE = 2
 
-TIME_NONE = 0          # no time structure known: t = NaN
-TIME_UNIFORM = 1       # p = (t0, t1): uniform in [t0, t1]
-TIME_DECAY_WINDOWS = 2  # p = (tau, n, t_start..., t_stop..., cumulative fraction...)
-TIME_PION_PROMPT = 3   # p = (tau_pi,): t = exponential(tau_pi)
-TIME_PION_DELAYED = 4  # p = (tau_pi, tau_mu): t = exponential(tau_pi) + exponential(tau_mu)
+class TimeKind(IntEnum):
+    """Emission-time models (codes of mcgen.sampling.kernels.sample_time; times in ns)."""
+
+    NONE = 0  # no time structure known: t = NaN
+    UNIFORM = 1  # p = (t0, t1): uniform in [t0, t1]
+    DECAY_WINDOWS = 2  # p = (tau, n, t_start..., t_stop..., cumulative fraction...)
+    PION_PROMPT = 3  # p = (tau_pi,): t = exponential(tau_pi)
+    PION_DELAYED = 4  # p = (tau_pi, tau_mu): t = exponential(tau_pi) + exponential(tau_mu)
 
 
-@dataclass(frozen=True)
-class Direction:
-    """Direction of flight of the incoming particles of a far source, detector frame (z up).
-
-    ``Direction.isotropic()``: uniform over the full sphere (e.g. an atmospheric flux
-    integrated over all directions). ``Direction.fixed((0, 0, -1))``: a beam, here downward.
-    """
-
-    kind: int
-    vector: tuple[float, float, float] = (0.0, 0.0, 1.0)
-    table: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
-
-    @classmethod
-    def isotropic(cls) -> Direction:
-        return cls(DIRECTION_ISOTROPIC)
-
-    @classmethod
-    def zenith_table(cls, cos_zenith, weights) -> Direction:
-        """Arrival directions with a tabulated distribution in cos(zenith) (1: from straight
-        above; linear interpolation, zero outside the table) and uniform azimuth. The weights
-        are normalised: dN/dcos = pdf with integral 1."""
-        c = np.asarray(cos_zenith, dtype=float)
-        w = np.asarray(weights, dtype=float)
-        if c.ndim != 1 or c.size < 2 or c.shape != w.shape:
-            raise ConfigError(f"direction zenith table: cos_zenith and weights must be lists of "
-                              f"equal length >= 2, got {c.size} and {w.size}")
-        if not (np.all(np.diff(c) > 0) and c[0] >= -1 and c[-1] <= 1):
-            raise ConfigError(f"direction zenith table: cos_zenith = {c.tolist()}: must increase "
-                              "strictly within [-1, 1]")
-        if not (np.all(np.isfinite(w)) and np.all(w >= 0) and np.any(w > 0)):
-            raise ConfigError(f"direction zenith table: weights = {w.tolist()}: must be finite, "
-                              ">= 0 and not all zero")
-        w = w / np.trapezoid(w, c)
-        return cls(DIRECTION_ZENITH_TABLE, table=(tuple(c), tuple(w)))
-
-    def pdf(self, cos_zenith) -> np.ndarray:
-        """dN/dcos(zenith) [1] of an isotropic or tabulated direction model."""
-        cz = np.asarray(cos_zenith, dtype=float)
-        if self.kind == DIRECTION_ZENITH_TABLE:
-            return np.interp(cz, self.table[0], self.table[1], left=0.0, right=0.0)
-        return np.full(cz.shape, 0.5)
-
-    @classmethod
-    def fixed(cls, vector) -> Direction:
-        v = np.asarray(vector, dtype=float)
-        if v.shape != (3,) or not np.all(np.isfinite(v)) or np.linalg.norm(v) == 0:
-            raise ConfigError(f"direction = {vector!r}: must be a non-zero 3-vector [x, y, z]")
-        v = v / np.linalg.norm(v)
-        return cls(DIRECTION_FIXED, (float(v[0]), float(v[1]), float(v[2])))
-
-    def params(self) -> np.ndarray:
-        """Kernel parameters: the vector (fixed) or the table in table_linear layout."""
-        if self.kind == DIRECTION_ZENITH_TABLE:
-            c, w = self.table
-            return np.array([len(c), *c, *w], dtype=np.float64)
-        return np.array(self.vector, dtype=np.float64)
-
-    def describe(self) -> str:
-        if self.kind == DIRECTION_ZENITH_TABLE:
-            return f"zenith table cos {list(self.table[0])} pdf {list(self.table[1])}"
-        return "isotropic" if self.kind == DIRECTION_ISOTROPIC else f"fixed {list(self.vector)}"
+#: Every source kind, keyed by the name run cards use (``[source] kind = ...``).
+SOURCE_KINDS: Registry[type[Source]] = Registry("source.kind")
 
 
 @dataclass(frozen=True)
 class TimeModel:
     """How emission times are distributed (kernel code + parameters, times in ns)."""
 
-    kind: int = TIME_NONE
+    kind: int = TimeKind.NONE
     params: tuple[float, ...] = ()
 
     def array(self) -> np.ndarray:
@@ -116,7 +61,7 @@ class Component:
     """One particle species with one spectrum (see the module docstring for normalisation).
 
     label: e.g. "8B nu_e"; pdg: PDG id; mass [MeV]; spectrum_kind/params: a kernel of
-    mcgen.physics (dispatched by mcgen.sampling.dispatch); nodes: energies [MeV] between which
+    mcgen.physics (dispatched by mcgen.physics.dispatch); nodes: energies [MeV] between which
     the spectrum is monotone, first and last being its range (a line: its single energy).
     """
 
@@ -132,7 +77,12 @@ class Component:
 
     @property
     def is_line(self) -> bool:
-        return self.spectrum_kind == SPECTRUM_LINE
+        return self.spectrum_kind == Spectrum.LINE
+
+    @property
+    def particle(self) -> Particle:
+        """The particle this component emits (no moment: interactions give it one)."""
+        return Particle(self.pdg, self.mass, lifetime=self.lifetime)
 
     @property
     def E_min(self) -> float:
@@ -146,7 +96,7 @@ class Component:
         """Spectrum value at total energy E [MeV] (internal units; a line: its intensity at
         its energy, 0 elsewhere)."""
         E = np.asarray(E, dtype=np.float64)
-        out = dispatch.flux_array(self.spectrum_kind, self.spectrum_params, E.ravel())
+        out = dispatch.flux_array(int(self.spectrum_kind), self.spectrum_params, E.ravel())
         return out.reshape(E.shape)
 
     def total(self) -> float:
@@ -177,9 +127,16 @@ class Source:
     Far sources set ``direction`` (and may set ``distance`` [mm], written as the baseline);
     near sources set ``shape`` (a Shape placed in the detector frame: where the particles are
     emitted, isotropically). ``oscillation`` applies to components with ``oscillates=True``.
+
+    A subclass that defines ``name`` (its kind) registers itself in `SOURCE_KINDS`.
     """
 
     name = "source"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            SOURCE_KINDS.add(cls.name, cls)
     components: list[Component]
     direction: Direction = Direction.isotropic()
     shape: Shape | None = None
@@ -219,8 +176,6 @@ class Source:
     def sample_energies(self, n: int, seed: int = 0, component: int = 0) -> np.ndarray:
         """n energies [MeV] drawn exactly from one component's spectrum (piecewise-constant
         envelope on a fine grid, rejection against the exact spectrum)."""
-        from ..sampling.spectrum import sample_spectrum
-
         return sample_spectrum(self.components[component], int(n), seed)
 
     def describe(self) -> dict:

@@ -10,7 +10,7 @@ from hepunits.constants import c_light
 from scipy import integrate
 
 from ..constants import PDG_STERILE, MeV, s
-from ..physics.spectra import SPECTRUM_BROKEN_POWER_LAW, SPECTRUM_MOMENTUM_POWER_LAW
+from ..physics.spectra import Spectrum
 from .base import FLUX_UNIT, Component, Direction, Source, finite, require
 
 
@@ -79,7 +79,7 @@ class AtmosphericDipoleSource(Source):
         params = np.array([total / shape_integral, e_min, e_max, e_b, 1.0, -index])
         ctau = math.inf if lifetime_s is None else lifetime_s * s * c_light
         self.components = [Component("dipole", int(pdg), e_min,
-                                     SPECTRUM_BROKEN_POWER_LAW, params,
+                                     Spectrum.BROKEN_POWER_LAW, params,
                                      np.unique([e_min, e_b, e_max]), lifetime=ctau)]
         self.direction = direction or Direction.isotropic()
 
@@ -116,7 +116,7 @@ class MomentumPowerLawSource(Source):
                                limit=200, epsrel=1e-12)[0]
         params = np.array([total_flux_cm2_s * FLUX_UNIT * MeV / shape, e_min, e_max, m, gamma])
         self.components = [Component("dipole", int(pdg), m,
-                                     SPECTRUM_MOMENTUM_POWER_LAW, params,
+                                     Spectrum.MOMENTUM_POWER_LAW, params,
                                      np.array([e_min, e_max]))]
         self.direction = direction or Direction.isotropic()
 

@@ -24,6 +24,7 @@ from particle import Particle
 
 from ..constants import MeV, day, m, ns, s
 from ..errors import ConfigError
+from ..geometry import DirectionKind
 from ..geometry import Point, Shape
 from ..physics import neutrino_spectra as nsp
 from ..physics.oscillation import (
@@ -32,23 +33,14 @@ from ..physics.oscillation import (
     p_ee_msw_adiabatic,
     solar_flavour_fractions,
 )
-from ..physics.spectra import (
-    SPECTRUM_LINE,
-    SPECTRUM_MICHEL_NUE,
-    SPECTRUM_MICHEL_NUMUBAR,
-    SPECTRUM_REACTOR,
-    SPECTRUM_TABLE_LINEAR,
-)
+from ..physics.spectra import Spectrum
 from .base import (
-    DIRECTION_FIXED,
     FLUX_UNIT,
-    TIME_DECAY_WINDOWS,
-    TIME_PION_DELAYED,
-    TIME_PION_PROMPT,
     Component,
     Direction,
     Oscillation,
     Source,
+    TimeKind,
     TimeModel,
     finite,
     require,
@@ -64,19 +56,19 @@ _FLAVOUR_LABEL = {"nue": "nu_e", "nuebar": "nu_e-bar", "numu": "nu_mu",
 
 def _line(label: str, pdg: int, energy: float, intensity: float, mass: float = 0.0,
           time: TimeModel | None = None, oscillates: bool = False) -> Component:
-    """A monoenergetic component: SPECTRUM_LINE with params (intensity, E0)."""
-    return Component(label, int(pdg), mass, SPECTRUM_LINE,
+    """A monoenergetic component: Spectrum.LINE with params (intensity, E0)."""
+    return Component(label, int(pdg), mass, Spectrum.LINE,
                      np.array([intensity, energy], dtype=np.float64), np.array([energy]),
                      time or TimeModel(), oscillates)
 
 
 def _table(label: str, pdg: int, E: np.ndarray, y: np.ndarray, mass: float = 0.0) -> Component:
-    """A SPECTRUM_TABLE_LINEAR component on the points (E [MeV], y [internal units]). Every
+    """A Spectrum.TABLE_LINEAR component on the points (E [MeV], y [internal units]). Every
     point is a node: a linear interpolation is monotone between consecutive points."""
     E = np.asarray(E, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     params = np.concatenate([[float(E.size)], E, y])
-    return Component(label, int(pdg), mass, SPECTRUM_TABLE_LINEAR, params, E.copy())
+    return Component(label, int(pdg), mass, Spectrum.TABLE_LINEAR, params, E.copy())
 
 
 def _trapezoid(x: np.ndarray, y: np.ndarray) -> float:
@@ -170,7 +162,7 @@ class ElectronCaptureSource(Source):
     N = sum_i A0 tau (1 - exp(-length_i / tau)) (5 MCi for 100 days: 5.86e23), each line has
     intensity branching x N, and each event gets an emission time drawn from the decay
     exponential truncated to its deployment (deployments chosen in proportion to their
-    decays; TIME_DECAY_WINDOWS, times in ns from t = 0).
+    decays; TimeKind.DECAY_WINDOWS, times in ns from t = 0).
     oscillation: 3+1 short-baseline disappearance (paper 001 Eq. 3.1) of every line.
     """
 
@@ -213,7 +205,7 @@ class ElectronCaptureSource(Source):
         cum = np.cumsum(self.decays_per_deployment) / self.decays
         cum[-1] = 1.0
         n = len(windows)
-        time = TimeModel(TIME_DECAY_WINDOWS, (tau, float(n), *[a for a, _ in windows],
+        time = TimeModel(TimeKind.DECAY_WINDOWS, (tau, float(n), *[a for a, _ in windows],
                                               *[b for _, b in windows], *cum.tolist()))
         osc = self.oscillation is not None
         self.components = [
@@ -326,7 +318,7 @@ class ReactorSource(Source):
         except ConfigError as exc:
             raise ConfigError(f"source.{exc}") from None
         nodes = nsp.reactor_nodes(e_lo, e_hi)
-        per_fission = Component("reactor nu_e-bar", -12, 0.0, SPECTRUM_REACTOR, shape_params,
+        per_fission = Component("reactor nu_e-bar", -12, 0.0, Spectrum.REACTOR, shape_params,
                                 nodes).total()
         self.neutrinos_per_fission = per_fission
         if thermal_power_MW is not None:
@@ -343,7 +335,7 @@ class ReactorSource(Source):
         self.oscillation = _check_oscillation(oscillation)
         require("source.oscillation", oscillation, self.oscillation is None
                 or distance_m is not None, "needs the baseline distance_m")
-        self.components = [Component("reactor nu_e-bar", -12, 0.0, SPECTRUM_REACTOR, params,
+        self.components = [Component("reactor nu_e-bar", -12, 0.0, Spectrum.REACTOR, params,
                                      nodes, oscillates=self.oscillation is not None)]
         self.direction = _check_direction(direction, Direction.fixed((1.0, 0.0, 0.0)))
 
@@ -423,7 +415,7 @@ class SolarSource(Source):
     (default SOLAR_N_E_DEFAULT = 100, the solar centre: an approximation) or a mapping
     species -> density to override some.
 
-    Continuous species are SPECTRUM_TABLE_LINEAR on the published table's own energies with
+    Continuous species are Spectrum.TABLE_LINEAR on the published table's own energies with
     values flux x shape(E_k) x fraction(E_k): the product is evaluated at the table nodes and
     interpolated linearly, like the published shape itself. Since the fractions at every node
     sum to 1, the flavours of a species add up exactly to its total flux. P_ee varies slowly:
@@ -538,7 +530,7 @@ class SolarSource(Source):
 class AtmosphericNeutrinoSource(Source):
     """Atmospheric neutrinos (far): the FLUKA tables at Kamioka (13-982 MeV, all directions;
     G. Battistoni et al., Astropart. Phys. 23 (2005) 526, mcgen.sources.dipole.fluka_table),
-    one SPECTRUM_TABLE_LINEAR component per flavour ("nue", "nuebar", "numu", "numubar" ->
+    one Spectrum.TABLE_LINEAR component per flavour ("nue", "nuebar", "numu", "numubar" ->
     pdg 12, -12, 14, -14), isotropic.
 
     direction: isotropic (default) or ``Direction.zenith_table(cos, weights)``, a tabulated
@@ -557,7 +549,7 @@ class AtmosphericNeutrinoSource(Source):
                 and all(f in self.FLAVOURS for f in flavours),
                 f"must be a non-empty list of distinct names from {self.FLAVOURS}")
         direction = direction or Direction.isotropic()
-        require("source.direction", direction.describe(), direction.kind != DIRECTION_FIXED,
+        require("source.direction", direction.describe(), direction.kind != DirectionKind.FIXED,
                 "an atmospheric flux needs isotropic or zenith-table directions")
         self.flavours = flavours
         comps = []
@@ -591,8 +583,8 @@ class StoppedPionSource(Source):
     Rate: nu_per_flavour_per_s (= stopped pi+ per second), or protons_on_target_per_s times
     nu_per_proton (both given by the user); number emitted of each flavour = rate x run_days.
     Emission times [ns] are counted from the stop of each pion (the beam's time structure is
-    not modelled): prompt exponential(tau_pi) (TIME_PION_PROMPT), delayed exponential(tau_pi)
-    + exponential(tau_mu) (TIME_PION_DELAYED), lifetimes from the PDG (TAU_PION, TAU_MUON).
+    not modelled): prompt exponential(tau_pi) (TimeKind.PION_PROMPT), delayed exponential(tau_pi)
+    + exponential(tau_mu) (TimeKind.PION_DELAYED), lifetimes from the PDG (TAU_PION, TAU_MUON).
     shape: where the pions stop (default a point at the origin: place it outside the detector).
     """
 
@@ -621,14 +613,14 @@ class StoppedPionSource(Source):
         N = rate * days * (day / s)
         self.neutrinos_per_flavour = N
         self.shape = _check_shape("source.shape", shape if shape is not None else Point())
-        prompt = TimeModel(TIME_PION_PROMPT, (TAU_PION,))
-        delayed = TimeModel(TIME_PION_DELAYED, (TAU_PION, TAU_MUON))
+        prompt = TimeModel(TimeKind.PION_PROMPT, (TAU_PION,))
+        delayed = TimeModel(TimeKind.PION_DELAYED, (TAU_PION, TAU_MUON))
         p = nsp.michel_params(N)
         self.components = [
             _line("prompt nu_mu", 14, nsp.PION_PROMPT_NUMU_ENERGY, N, time=prompt),
-            Component("delayed nu_e", 12, 0.0, SPECTRUM_MICHEL_NUE, p, nsp.michel_nue_nodes(),
+            Component("delayed nu_e", 12, 0.0, Spectrum.MICHEL_NUE, p, nsp.michel_nue_nodes(),
                       delayed),
-            Component("delayed nu_mu-bar", -14, 0.0, SPECTRUM_MICHEL_NUMUBAR, p.copy(),
+            Component("delayed nu_mu-bar", -14, 0.0, Spectrum.MICHEL_NUMUBAR, p.copy(),
                       nsp.michel_numubar_nodes(), delayed),
         ]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constants import km, m
-from .errors import ConfigError
-from .physics.energy_loss import STANDARD_ROCK
+from ..constants import km, m
+from ..errors import ConfigError
+from ..physics.energy_loss import STANDARD_ROCK
 
 EARTH_RADIUS = 6371.0 * km  # IUGG mean radius
 

@@ -9,30 +9,35 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 from numba import njit
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
-SHAPE_POINT = 0
-SHAPE_BOX = 1
-SHAPE_CYLINDER = 2
-SHAPE_SPHERE = 3
+
+class ShapeKind(IntEnum):
+    """Shape codes of the kernels `sample_point` and `exit_distance`."""
+
+    POINT = 0
+    BOX = 1
+    CYLINDER = 2
+    SPHERE = 3
 
 
 @njit(cache=True)
 def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
     """Uniform point [mm] inside the shape (p[0:3] is the centre)."""
     cx, cy, cz = p[0], p[1], p[2]
-    if kind == SHAPE_BOX:
+    if kind == ShapeKind.BOX:
         return (cx + (rng.random() - 0.5) * p[3], cy + (rng.random() - 0.5) * p[4],
                 cz + (rng.random() - 0.5) * p[5])
-    if kind == SHAPE_CYLINDER:
+    if kind == ShapeKind.CYLINDER:
         r = p[3] * math.sqrt(rng.random())
         phi = 2.0 * math.pi * rng.random()
         return cx + r * math.cos(phi), cy + r * math.sin(phi), cz + (rng.random() - 0.5) * p[4]
-    if kind == SHAPE_SPHERE:
+    if kind == ShapeKind.SPHERE:
         r = p[3] * rng.random() ** (1.0 / 3.0)
         c = 2.0 * rng.random() - 1.0
         sn = math.sqrt(max(0.0, 1.0 - c * c))
@@ -47,7 +52,7 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
     """Distance [mm] from the point (x, y, z) inside the shape to the surface along the unit
     direction u (0 for a point). Every shape is convex, so the path is inside up to there."""
     x, y, z = x - p[0], y - p[1], z - p[2]
-    if kind == SHAPE_BOX:
+    if kind == ShapeKind.BOX:
         d = math.inf
         for c, u, half in ((x, ux, 0.5 * p[3]), (y, uy, 0.5 * p[4]), (z, uz, 0.5 * p[5])):
             if u > 0.0:
@@ -55,7 +60,7 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
             elif u < 0.0:
                 d = min(d, (-half - c) / u)
         return max(d, 0.0)
-    if kind == SHAPE_CYLINDER:
+    if kind == ShapeKind.CYLINDER:
         half = 0.5 * p[4]
         d = math.inf
         if uz > 0.0:
@@ -68,7 +73,7 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
             c = x * x + y * y - p[3] * p[3]
             d = min(d, (-b + math.sqrt(max(0.0, b * b - a * c))) / a)
         return max(d, 0.0)
-    if kind == SHAPE_SPHERE:
+    if kind == ShapeKind.SPHERE:
         b = x * ux + y * uy + z * uz
         c = x * x + y * y + z * z - p[3] * p[3]
         return max(0.0, -b + math.sqrt(max(0.0, b * b - c)))
@@ -95,7 +100,7 @@ class Shape:
     """Base class. `center` [mm] is where the shape sits in the detector frame."""
 
     center: tuple[float, float, float] = field(default=(0.0, 0.0, 0.0), kw_only=True)
-    kind = SHAPE_POINT
+    kind = ShapeKind.POINT
 
     @property
     def volume(self) -> float:
@@ -129,7 +134,7 @@ class Box(Shape):
     lx: float
     ly: float
     lz: float
-    kind = SHAPE_BOX
+    kind = ShapeKind.BOX
 
     def __post_init__(self):
         for name in ("lx", "ly", "lz"):
@@ -153,7 +158,7 @@ class Cylinder(Shape):
 
     radius: float
     height: float
-    kind = SHAPE_CYLINDER
+    kind = ShapeKind.CYLINDER
 
     def __post_init__(self):
         _positive("cylinder.radius", self.radius)
@@ -177,7 +182,7 @@ class Sphere(Shape):
     """Sphere of given radius [mm]."""
 
     radius: float
-    kind = SHAPE_SPHERE
+    kind = ShapeKind.SPHERE
 
     def __post_init__(self):
         _positive("sphere.radius", self.radius)

@@ -1,0 +1,44 @@
+"""Output writers, registered by format name and file extension (``mcgen run -o out.root``).
+
+A writer is a context manager built as ``cls(path, compression=..., final_state=...,
+branches=[...])`` with ``extend(events)`` (one chunk: dict branch -> array, plus "fs") and
+``metadata(meta, run_card)``; it writes under a temporary name and renames on success. The ROOT
+writer lives in mcgen.io.root; a new format is its own module with a `Writer` subclass that
+defines ``name`` and ``extensions``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+from .errors import ConfigError
+from .registry import Registry
+
+#: Every output writer, keyed by its format name (``--format``).
+WRITERS: Registry[type[Writer]] = Registry("run.format")
+
+
+class Writer:
+    """Base class of output writers (see the module docstring)."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            WRITERS.add(cls.name, cls)
+
+
+def writer_for(path: str | os.PathLike, format: str | None = None) -> type[Writer]:
+    """The writer of a format name, or else the one whose extension the path ends in."""
+    if format is not None:
+        return WRITERS[format]
+    name = Path(path).name
+    for cls in (WRITERS[n] for n in WRITERS):
+        if any(name.endswith(ext) for ext in cls.extensions):
+            return cls
+    allowed = sorted(e for n in WRITERS for e in WRITERS[n].extensions)
+    raise ConfigError(f"run.output = {str(path)!r}: must end in {' or '.join(allowed)}")

@@ -1,0 +1,101 @@
+"""Kernel codes -> physics kernels: the one place that maps a cross-section or spectrum code to
+its formula, so that the event kernel stays generic and numba can cache it. An unknown code
+raises (never a silent zero).
+
+A new process needs its physics module (kernel + ``pack``), its interaction class and, here, a
+member of `CrossSection` plus one line in `dsigma_dT`; a new spectrum shape a member of
+`mcgen.physics.spectra.Spectrum` plus one line in `flux`.
+
+Channel parameter layout (float64 array) shared by every cross-section kernel: the masses and
+the unit conversion at the named offsets below (`pack_common`), then the process's own
+parameters from P_SPECIFIC on (layouts next to each kernel).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numba import njit
+
+from . import cevns, electron, ionization, neutrino_spectra, nucleus, spectra, upscattering
+from .spectra import Spectrum
+
+#: Offsets of the common part of a channel's parameter array.
+P_M_IN, P_M_OUT, P_M_TARGET, P_HBARC2 = 0, 1, 2, 3
+#: First offset of the process-specific parameters.
+P_SPECIFIC = 4
+
+
+class CrossSection(IntEnum):
+    """dsigma/dT kernels (and the process codes of the built-in interactions, written to the
+    output branch `process`)."""
+
+    DIPOLE_NUCLEUS_ELASTIC = 1
+    NU_ELECTRON = 2
+    CEVNS = 3
+    UPSCATTER_NUCLEUS = 4
+    UPSCATTER_ELECTRON = 5
+    IONIZATION_EPA = 6
+
+
+def pack_common(m_in: float, m_out: float, M: float, hbarc2: float, specific) -> np.ndarray:
+    """A channel's parameter array: incoming, outgoing and target masses [MeV], (hbar c)^2
+    [mm^2 MeV^2], then the process-specific parameters."""
+    return np.array([m_in, m_out, M, hbarc2, *specific], dtype=np.float64)
+
+
+@njit(cache=True)
+def flux(kind: int, p: np.ndarray, E: float) -> float:
+    """Differential flux of spectrum `kind` with parameters p at energy E (internal units)."""
+    if kind == Spectrum.BROKEN_POWER_LAW:
+        return spectra.broken_power_law(E, p)
+    if kind == Spectrum.MOMENTUM_POWER_LAW:
+        return spectra.momentum_power_law(E, p)
+    if kind == Spectrum.TABLE_LINEAR:
+        return spectra.table_linear(E, p)
+    if kind == Spectrum.LINE:
+        return spectra.line(E, p)
+    if kind == Spectrum.REACTOR:
+        return neutrino_spectra.reactor_antinu(E, p)
+    if kind == Spectrum.MICHEL_NUE:
+        return neutrino_spectra.michel_nue(E, p)
+    if kind == Spectrum.MICHEL_NUMUBAR:
+        return neutrino_spectra.michel_numubar(E, p)
+    raise ValueError("unknown spectrum code (mcgen.physics.spectra.Spectrum)")
+
+
+@njit(cache=True)
+def flux_array(kind: int, p: np.ndarray, E: np.ndarray) -> np.ndarray:
+    out = np.empty(E.size)
+    for i in range(E.size):
+        out[i] = flux(kind, p, E[i])
+    return out
+
+
+@njit(cache=True)
+def dsigma_dT(kernel: int, p: np.ndarray, E: float, T: float) -> float:
+    """dsigma/dT [mm^2 / MeV] of channel (kernel, p) at projectile energy E and recoil T."""
+    if kernel == CrossSection.DIPOLE_NUCLEUS_ELASTIC:
+        ds = nucleus.dipole_dsigma_dT(E, T, p)
+    elif kernel == CrossSection.NU_ELECTRON:
+        ds = electron.nu_e_dsigma_dT(E, T, p)
+    elif kernel == CrossSection.CEVNS:
+        ds = cevns.dsigma_dT(E, T, p)
+    elif kernel == CrossSection.UPSCATTER_NUCLEUS:
+        ds = upscattering.nucleus_dsigma_dT(E, T, p)
+    elif kernel == CrossSection.UPSCATTER_ELECTRON:
+        ds = upscattering.electron_dsigma_dT(E, T, p)
+    elif kernel == CrossSection.IONIZATION_EPA:
+        ds = ionization.epa_dsigma_dT(E, T, p)
+    else:
+        raise ValueError("unknown cross-section code (mcgen.physics.dispatch.CrossSection)")
+    return p[P_HBARC2] * ds
+
+
+@njit(cache=True)
+def dsigma_dT_array(kernel: int, p: np.ndarray, E: np.ndarray, T: np.ndarray) -> np.ndarray:
+    out = np.empty(E.size)
+    for i in range(E.size):
+        out[i] = dsigma_dT(kernel, p, E[i], T[i])
+    return out

@@ -1,0 +1,62 @@
+"""Registries: the one place where each kind of extension (process, source kind, detector
+response model, output writer) is looked up by the name a run card uses.
+
+A class registers itself when it is defined (the base classes call `Registry.add` from
+``__init_subclass__``), so a new process or source kind is its own module and nothing else:
+``mcgen list``, the run-card parser, the README tables and the public-API test read the
+registries instead of hand-kept lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+from .errors import ConfigError
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Name -> entry, in registration order. `what` names the card field it serves, for the
+    error message of an unknown name (e.g. "interaction.process")."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self._entries: dict[str, T] = {}
+
+    def add(self, name: str, entry: T) -> T:
+        """Register `entry` under `name`; a name taken by another entry raises."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{self.what}: a registered name must be a non-empty string")
+        old = self._entries.get(name)
+        if old is not None and old is not entry and _qualname(old) != _qualname(entry):
+            raise ValueError(f"{self.what} = {name!r} is registered twice: {_qualname(old)} "
+                             f"and {_qualname(entry)}")
+        self._entries[name] = entry
+        return entry
+
+    def __getitem__(self, name) -> T:
+        if not isinstance(name, str) or name not in self._entries:
+            raise ConfigError(f"{self.what} = {name!r}: allowed are {self.names()}")
+        return self._entries[name]
+
+    def __contains__(self, name) -> bool:
+        return isinstance(name, str) and name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def items(self):
+        return self._entries.items()
+
+    def names(self) -> list[str]:
+        """The registered names, sorted."""
+        return sorted(self._entries)
+
+
+def _qualname(entry) -> str:
+    return f"{getattr(entry, '__module__', '?')}.{getattr(entry, '__qualname__', entry)!s}"
