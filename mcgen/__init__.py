@@ -1,43 +1,27 @@
 """mcgen: Monte Carlo event generator for low-energy neutrino electromagnetic and
-dipole-portal physics. See README.md for a tour."""
+dipole-portal physics. See README.md for a tour.
 
-from . import _numba_cache  # noqa: F401  (first: sets numba's cache directory)
+The public names are the core classes below plus every registered process and source kind
+(`mcgen.interactions.PROCESSES`, `mcgen.sources.SOURCE_KINDS`), exported under their class
+names without being listed here.
+"""
+
+from . import (
+    _numba_cache,  # noqa: F401  (first: sets numba's cache directory)
+    io,  # noqa: F401  (registers the output writers)
+)
 from ._version import __version__
 from .detectors import Detector, Material, Target
-from . import io  # noqa: F401  (registers the output writers)
 from .errors import ConfigError
 from .generator import Generator, RunSummary
 from .geometry import Box, Cylinder, Direction, Geometry, Point, Site, Sphere
+from .interactions import PROCESSES, Interaction
 from .particle import Particle
-from .interactions import (
-    AtomicIonizationEPA,
-    CEvNS,
-    DipoleNucleusElastic,
-    DipolePortalElectron,
-    DipolePortalNucleus,
-    Interaction,
-    NuElectronElastic,
-)
-from .sources import (
-    AtmosphericDipoleSource,
-    AtmosphericNeutrinoSource,
-    ElectronCaptureSource,
-    MomentumPowerLawSource,
-    MonoenergeticSource,
-    Oscillation,
-    ReactorSource,
-    SolarSource,
-    Source,
-    StoppedPionSource,
-    TabulatedSource,
-)
+from .registry import exported
+from .sources import SOURCE_KINDS, Oscillation, Source
 
-__all__ = [
-    "AtmosphericDipoleSource", "AtmosphericNeutrinoSource", "AtomicIonizationEPA", "Box",
-    "CEvNS", "ConfigError", "Cylinder", "DipolePortalElectron", "DipolePortalNucleus",
-    "Detector", "DipoleNucleusElastic", "Direction", "ElectronCaptureSource", "Generator",
-    "Geometry", "Interaction", "Material", "MomentumPowerLawSource", "MonoenergeticSource",
-    "NuElectronElastic", "Oscillation", "Particle", "Point", "ReactorSource", "RunSummary", "Site",
-    "SolarSource", "Source", "Sphere", "StoppedPionSource", "TabulatedSource", "Target",
-    "__version__",
-]
+__all__ = ["Box", "ConfigError", "Cylinder", "Detector", "Direction", "Generator", "Geometry",
+           "Interaction", "Material", "Oscillation", "Particle", "Point", "RunSummary", "Site",
+           "Source", "Sphere", "Target", "__version__"]
+globals().update(exported(PROCESSES) | exported(SOURCE_KINDS))
+__all__ += sorted(exported(PROCESSES)) + sorted(exported(SOURCE_KINDS))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,9 @@ from .interactions import PROCESSES
 from .output import WRITERS
 from .physics.energy_loss import STANDARD_ROCK
 from .physics.spectra import Spectrum
+from .resources import catalogue_dirs
 from .sources import SOURCE_KINDS, Oscillation
+
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
@@ -39,12 +40,9 @@ DESCRIPTIVE = {"name", "description", "reference"}
 
 
 def geometry_dirs() -> list[Path]:
-    """Where catalogue files are looked for: $MCGEN_GEOMETRY (os.pathsep-separated), the
-    repository's geometry/ (editable install), then <prefix>/share/mcgen/geometry."""
-    dirs = [Path(p) for p in os.environ.get("MCGEN_GEOMETRY", "").split(os.pathsep) if p]
-    dirs.append(Path(__file__).resolve().parents[1] / "geometry")
-    dirs.append(Path(sys.prefix) / "share" / "mcgen" / "geometry")
-    return [d for d in dirs if d.is_dir()]
+    """Where catalogue files are looked for: $MCGEN_GEOMETRY (os.pathsep-separated), then the
+    catalogue packaged with mcgen (mcgen.resources)."""
+    return catalogue_dirs()
 
 
 def _entries(kind: str) -> dict[str, Path]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ._version import __version__
 from .catalog import load_card, names
-from .errors import ConfigError
-from .errors import EnvelopeError
+from .errors import ConfigError, EnvelopeError
 from .generator import Generator
+from .resources import find_card
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="generate events from a TOML run card",
                          description="Generate events from a TOML run card into a ROOT file.")
-    run.add_argument("card", help="run card (TOML), e.g. macros/atmospheric_dipole_xenon100.toml")
+    run.add_argument("card", help="run card: a TOML file or the name of a packaged card, "
+                     "e.g. atmospheric_dipole_xenon100")
     run.add_argument("-n", "--events", type=int, help="number of events (overrides run.events)")
     run.add_argument("-o", "--output", help="output ROOT file (overrides run.output)")
     run.add_argument("--seed", type=int, help="random seed (overrides run.seed)")
@@ -38,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args) -> int:
-    card = load_card(args.card, {"events": args.events, "output": args.output,
+    card = load_card(find_card(args.card), {"events": args.events, "output": args.output,
                                  "seed": args.seed, "chunk_events": args.chunk_events,
                                  "compression": args.compression, "threads": args.threads,
                                  "final_state": args.final_state})

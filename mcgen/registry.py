@@ -9,6 +9,8 @@ registries instead of hand-kept lists.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
@@ -60,3 +62,15 @@ class Registry(Generic[T]):
 
 def _qualname(entry) -> str:
     return f"{getattr(entry, '__module__', '?')}.{getattr(entry, '__qualname__', entry)!s}"
+
+
+def import_all(package: str, path) -> None:
+    """Import every module of a package (its classes register themselves on import), so that
+    a new module is found without being listed anywhere."""
+    for info in pkgutil.iter_modules(path):
+        importlib.import_module(f"{package}.{info.name}")
+
+
+def exported(registry: Registry) -> dict[str, type]:
+    """Class name -> class of mcgen's own registered classes (the public names)."""
+    return {c.__name__: c for c in registry._entries.values() if c.__module__.startswith("mcgen.")}

@@ -87,7 +87,7 @@ def test_bad_card_values(tmp_path, capsys, edit, message):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["run", "no_such_card.toml"], "file 'no_such_card.toml': not found"),
+    (["run", "no_such_card.toml"], "run card 'no_such_card.toml': not found; packaged cards are"),
     (["run", str(DEFAULT_CARD), "-n", "-5"], "run.events = -5: must be a whole number >= 0"),
     (["run", str(DEFAULT_CARD), "--threads", "8"], "run.threads = 8: allowed are 1 and 2"),
 ])

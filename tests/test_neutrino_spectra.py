@@ -15,8 +15,8 @@ from mcgen.constants import M_MUON, cm2, day, keV, s
 from mcgen.errors import ConfigError
 from mcgen.physics import neutrino_spectra as ns
 from mcgen.physics import spectra as sp
-from mcgen.sources.spectrum_sampling import energy_grid, flux_bin_max
 from mcgen.sources import Component
+from mcgen.sources.spectrum_sampling import energy_grid, flux_bin_max
 
 README_HM = {  # data README, Huber PRC 84 (2011) 024617 / Mueller PRC 83 (2011) 054615
     "U235": [4.367, -4.577, 2.100, -5.294e-1, 6.186e-2, -2.777e-3],
@@ -240,8 +240,8 @@ def test_cr51_decays():
      ns.michel_numubar_nodes()),
 ])
 def test_sampler_envelope_bounds_kernel(kernel, kind, params, nodes):
-    # The sampler's per-bin maximum (mcgen.sources.spectrum_sampling) must bound the kernel everywhere
-    # when the kernel's nodes are given: this is what "monotone between nodes" buys.
+    # The sampler's per-bin maximum (mcgen.sources.spectrum_sampling) must bound the kernel
+    # everywhere when the kernel's nodes are given: this is what "monotone between nodes" buys.
     def flux(E):
         E = np.asarray(E, dtype=float)
         return np.array([kernel(x, params) for x in E.ravel()]).reshape(E.shape)

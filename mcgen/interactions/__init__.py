@@ -1,11 +1,13 @@
-"""Interactions: one class per process, each handing the sampler channels (process x target)."""
+"""Interactions: one class per process, each handing the sampler channels (process x target).
 
+Every module of this package is imported here, and each process class registers itself in
+`PROCESSES` when defined: a new process is a new module, listed nowhere else.
+"""
+
+from ..registry import exported, import_all
 from .base import PROCESSES, Channel, Interaction
-from .cevns import CEvNS
-from .dipole import DipoleNucleusElastic
-from .electron import NuElectronElastic
-from .ionization import AtomicIonizationEPA
-from .upscattering import DipolePortalElectron, DipolePortalNucleus
 
-__all__ = ["PROCESSES", "AtomicIonizationEPA", "CEvNS", "Channel", "DipoleNucleusElastic",
-           "DipolePortalElectron", "DipolePortalNucleus", "Interaction", "NuElectronElastic"]
+import_all(__name__, __path__)
+globals().update(exported(PROCESSES))
+
+__all__ = ["PROCESSES", "Channel", "Interaction", *sorted(exported(PROCESSES))]
