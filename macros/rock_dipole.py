@@ -29,9 +29,9 @@ import numpy as np  # noqa: E402
 import mcgen  # noqa: E402
 from mcgen.catalog import make_detector  # noqa: E402
 from mcgen.errors import ConfigError  # noqa: E402
+from mcgen.geometry import EARTH_RADIUS, Site  # noqa: E402
 from mcgen.physics.energy_loss import STANDARD_ROCK, propagate_dipole_array  # noqa: E402
 from mcgen.physics.propagation import rock_path  # noqa: E402
-from mcgen.geometry import EARTH_RADIUS, Site  # noqa: E402
 
 M_DIPOLE = 10.0  # MeV, paper 000 Sec. 4
 MUS = (1e-6, 1e-3, 3e-3, 1e-2)  # mu_B: paper 000 discusses 1e-6 and 1e-2

@@ -14,9 +14,9 @@ from scipy import integrate, optimize, special, stats
 
 import mcgen
 from mcgen.cli import main
+from mcgen.errors import ClosedChannelWarning
 from mcgen.interactions import CEvNS
 from mcgen.physics import cevns, quenching
-from mcgen.errors import ClosedChannelWarning
 
 # Independent constants (typed here, not imported from mcgen)
 GF = 1.1663788e-11  # MeV^-2 (PDG)

@@ -11,9 +11,9 @@ import uproot
 from conftest import ROOT
 
 import mcgen
+from mcgen.io.root import RootWriter
 from mcgen.sampling.columns import COLUMNS as BRANCHES
 from mcgen.sampling.columns import FINAL_STATE_BRANCHES, OPTIONAL_GROUPS
-from mcgen.io.root import RootWriter
 
 
 def _readme_branches():

@@ -10,9 +10,9 @@ from scipy import stats
 
 import mcgen
 from mcgen.catalog import make_detector
+from mcgen.geometry import EARTH_RADIUS, Site
 from mcgen.physics.energy_loss import STANDARD_ROCK, propagate_dipole_array
 from mcgen.physics.propagation import rock_path, transport
-from mcgen.geometry import EARTH_RADIUS, Site
 
 R = 6371e6  # mm
 

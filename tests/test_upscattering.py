@@ -14,8 +14,8 @@ from scipy import integrate, special, stats
 
 import mcgen
 from mcgen.cli import main
-from mcgen.interactions import DipolePortalElectron, DipolePortalNucleus
 from mcgen.errors import ClosedChannelWarning
+from mcgen.interactions import DipolePortalElectron, DipolePortalNucleus
 
 ALPHA = 7.2973525693e-3  # CODATA 2018
 ME = 0.51099895  # MeV, PDG
