@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import warnings
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
@@ -74,3 +75,18 @@ def import_all(package: str, path) -> None:
 def exported(registry: Registry) -> dict[str, type]:
     """Class name -> class of mcgen's own registered classes (the public names)."""
     return {c.__name__: c for c in registry._entries.values() if c.__module__.startswith("mcgen.")}
+
+
+class DeprecatedAlias:
+    """A class attribute kept under an old name: reading it warns and gives the new one."""
+
+    def __init__(self, new: str):
+        self.new = new
+
+    def __set_name__(self, owner, name):
+        self.old = name
+
+    def __get__(self, obj, owner):
+        warnings.warn(f"{owner.__name__}.{self.old} is deprecated: use .{self.new}",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(owner if obj is None else obj, self.new)

@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mcgen"
 LAYERS = [
     ("foundation", ["_version", "_numba_cache", "constants", "errors", "registry", "tolerances",
                     "streams", "resources", "validation", "physics"]),
-    ("model", ["geometry", "detectors", "sources", "interactions", "particle"]),
+    ("model", ["geometry", "detectors", "sources", "interactions", "particle",
+               "sites"]),  # sites: a deprecated alias of geometry.site
     ("sampling", ["sampling"]),
     ("generator", ["generator", "output"]),
     ("io", ["io", "catalog"]),

@@ -13,7 +13,7 @@ from ..detectors import Detector, Target
 from ..errors import ConfigError
 from ..physics import dispatch, quadrature
 from ..physics.kinematics import recoil_range
-from ..registry import Registry
+from ..registry import DeprecatedAlias, Registry
 from ..sources import Component, Source
 
 #: Every process, keyed by the name run cards use (``[[interaction]] process = ...``).
@@ -124,6 +124,7 @@ class Interaction(ABC):
     name: ClassVar[str]
     kernel: ClassVar[int]  # mcgen.physics.dispatch.CrossSection
     code: ClassVar[int]  # output process code; default: the kernel code
+    process = DeprecatedAlias("code")  # the old name of `code`
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
