@@ -67,19 +67,23 @@ def names() -> dict[str, list[str]]:
 
 
 def read_toml(path: str | os.PathLike) -> dict:
+    """A TOML file as a dict; ConfigError (one line) for a missing, unreadable or malformed
+    file."""
     path = Path(path)
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
     except FileNotFoundError:
         raise ConfigError(f"file {str(path)!r}: not found") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"file {str(path)!r}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"file {str(path)!r}: cannot be read ({exc.strerror})") from None
 
 
 def _lookup(kind: str, name: str) -> dict:
     entries = _entries(kind)
-    if name not in entries:
+    if not isinstance(name, str) or name not in entries:
         raise ConfigError(f"{kind[:-1]}.name = {name!r}: unknown; allowed are {sorted(entries)}")
     return read_toml(entries[name])
 
@@ -199,7 +203,7 @@ def make_detector(spec: dict) -> Detector:
     """A Detector from a [detector] table (``name`` of a catalogue entry plus overrides)."""
     spec = dict(spec)
     name = spec.get("name", "custom")
-    if "name" in spec and spec["name"] in _entries("detectors"):
+    if isinstance(spec.get("name"), str) and spec["name"] in _entries("detectors"):
         base = _lookup("detectors", spec["name"])
         # a threshold given in the other unit replaces the catalogue's threshold and window
         for mine, theirs in (("threshold_keVee", ("threshold_keV", "window_keV")),
@@ -264,13 +268,22 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
     for key in ("source", "detector", "interaction"):
         if key not in data:
             raise ConfigError(f"run card {str(path)!r}: missing table [{key}]")
+    for key in ("run", "source", "detector", "site"):
+        if key in data and not isinstance(data[key], dict):
+            raise ConfigError(f"run card {str(path)!r}: {key} = {data[key]!r}: must be a table "
+                              f"[{key}]")
     run = dict(RUN_FIELDS)
     _check_keys("run", data.get("run", {}), RUN_FIELDS)
     run.update(data.get("run", {}))
     run.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    check_run(run)
     interactions = data["interaction"]
     if isinstance(interactions, dict):
         interactions = [interactions]
+    if not (isinstance(interactions, list) and interactions
+            and all(isinstance(i, dict) for i in interactions)):
+        raise ConfigError(f"run card {str(path)!r}: interaction = {interactions!r}: must be one "
+                          "or more tables [[interaction]]")
     return RunCard(
         source=make_source(data["source"], base_dir=Path(path).resolve().parent),
         detector=make_detector(data["detector"]),
@@ -280,11 +293,32 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
     )
 
 
+def check_run(run: dict) -> None:
+    """ConfigError unless the [run] settings have the right types and ranges (before any
+    work is done)."""
+    def whole(field, low, what="a whole number"):
+        v = run[field]
+        if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            raise ConfigError(f"run.{field} = {v!r}: must be {what} >= {low}")
+
+    whole("events", 0)
+    whole("seed", 0, "an integer")
+    whole("chunk_events", 1)
+    if run["threads"] not in (1, 2) or isinstance(run["threads"], bool):
+        raise ConfigError(f"run.threads = {run['threads']!r}: allowed are 1 and 2")
+    if not isinstance(run["output"], str) or not run["output"]:
+        raise ConfigError(f"run.output = {run['output']!r}: must be a file name")
+    if not isinstance(run["compression"], str):
+        raise ConfigError(f"run.compression = {run['compression']!r}: must be a name")
+    if not isinstance(run["final_state"], bool):
+        raise ConfigError(f"run.final_state = {run['final_state']!r}: must be true or false")
+
+
 def make_site(spec: dict) -> Site:
     """A Site from a [site] table (``name`` of a catalogue entry and/or ``depth_m`` or
     ``depth_mwe``)."""
     spec = dict(spec)
-    if "name" in spec and spec["name"] in _entries("sites"):
+    if isinstance(spec.get("name"), str) and spec["name"] in _entries("sites"):
         spec = _merge(_lookup("sites", spec["name"]), spec)
     elif not {"depth_m", "depth_mwe", "slant_table"} & set(spec):
         _lookup("sites", spec.get("name", "?"))  # raises: unknown name

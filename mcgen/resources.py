@@ -55,5 +55,8 @@ def find_card(name_or_path: str | os.PathLike[str]) -> Path:
         name = path.name if path.name.endswith(".toml") else f"{path.name}.toml"
         if (cards / name).is_file():
             return cards / name
+    if path.exists():
+        raise ConfigError(f"run card {str(name_or_path)!r}: not a file (a directory?); give "
+                          "a TOML run card")
     raise ConfigError(f"run card {str(name_or_path)!r}: not found; packaged cards are "
                       f"{packaged_cards()}")

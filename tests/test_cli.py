@@ -137,3 +137,34 @@ def test_every_shipped_card_runs(card, tmp_path):
     summary = gen.run(2000, tmp_path / "x.root", progress=False)
     assert summary.expected_events > 0
     assert summary.expected_events_mc == pytest.approx(summary.expected_events, rel=0.05)
+
+
+def _hostile_cards(tmp_path):
+    garbage = tmp_path / "garbage.toml"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    directory = tmp_path / "dir.toml"
+    directory.mkdir()
+    events = tmp_path / "events.toml"
+    events.write_text(CARD.format(run="", source="", detector="", process="dipole_nucleus_elastic",
+                                  mu="1e-5").replace("events = 10", 'events = "abc"'))
+    types = tmp_path / "types.toml"
+    types.write_text('detector = 0\n[run]\nevents = 10\n[source]\nname = "sun"\n'
+                     '[[interaction]]\nprocess = "cevns"\n')
+    name_list = tmp_path / "name_list.toml"
+    name_list.write_text(CARD.format(run="", source="", detector="", process="cevns", mu="0")
+                         .replace('name = "atmospheric_dipole"', "name = []"))
+    return {"garbage": ([str(garbage)], "not valid TOML"),
+            "directory": ([str(directory)], "not a file"),
+            "events": ([str(events)], "run.events = 'abc': must be a whole number"),
+            "types": ([str(types)], "detector = 0: must be a table [detector]"),
+            "name list": ([str(name_list)], "source.name = []: unknown"),
+            "output in a file": ([str(DEFAULT_CARD), "-o", "README.md/x.root"],
+                                 "is not a directory")}
+
+
+def test_hostile_inputs_give_one_line_errors(tmp_path, capsys):
+    for name, (args, message) in _hostile_cards(tmp_path).items():
+        assert main(["run", *args, "-q"]) == 2, name
+        err = capsys.readouterr().err
+        assert err.startswith("mcgen: error: ") and err.count("\n") == 1, (name, err)
+        assert message in err, (name, err)

@@ -45,10 +45,10 @@ class RootWriter(Writer):
         self.path = Path(path)
         if self.path.suffix != ".root":
             raise ConfigError(f"run.output = {str(path)!r}: must end in .root")
-        if not self.path.parent.exists():
-            raise ConfigError(
-                f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} does not exist"
-            )
+        if not self.path.parent.is_dir():
+            why = "is not a directory" if self.path.parent.exists() else "does not exist"
+            raise ConfigError(f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} "
+                              f"{why}")
         self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
         self.compression = compression
         self.final_state = final_state
