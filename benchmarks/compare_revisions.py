@@ -26,6 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import awkward as ak
 import numpy as np
@@ -128,11 +129,13 @@ def check_import(tree: Tree, env: dict[str, str]) -> str | None:
 
 
 def last_line(text: str) -> str:
+    """The last non-blank line of text (the error message of a traceback)."""
     lines = [s for s in text.strip().splitlines() if s.strip()]
     return lines[-1] if lines else "(no message)"
 
 
 def card_names(tree: Tree) -> set[str]:
+    """File names of the tree's run cards, macros/*.toml."""
     return {p.name for p in (tree.path / "macros").glob("*.toml")}
 
 
@@ -254,6 +257,7 @@ def compare_strings(a: str | None, b: str | None, what: str) -> list[str]:
 
 
 def text_of(f: uproot.ReadOnlyDirectory, key: str) -> str | None:
+    """The TObjString key of f as text, None if absent."""
     return str(f[key]) if key in f else None
 
 
@@ -291,6 +295,7 @@ def report(card: str, mode: str, runs: tuple[Run, Run]) -> bool:
 def compare(repo: Path, rev_a: str, rev_b: str, cards: list[str] | None, n: int,
             keep: Path | None, workdir: Path) -> int:
     """Export both revisions, run every card in both modes at both, compare; exit code."""
+    t0 = time.perf_counter()
     trees = [make_tree(repo, "A", rev_a, workdir), make_tree(repo, "B", rev_b, workdir)]
     names, notes = select_cards(*trees, cards)
     envs = [environment(t, workdir) for t in trees]
@@ -314,7 +319,8 @@ def compare(repo: Path, rev_a: str, rev_b: str, cards: list[str] | None, n: int,
             runs = tuple(run_card(t, env, card, n, flags, d / file)
                          for t, env, d in zip(trees, envs, dirs))
             ok &= report(card, mode, runs)
-    print("all identical" if ok else "DIFFERENCES FOUND")
+    total = f"{(time.perf_counter() - t0) / 60:.1f} min in all"
+    print(f"all identical ({total})" if ok else f"DIFFERENCES FOUND ({total})")
     return 0 if ok else 1
 
 
@@ -324,13 +330,15 @@ def events(text: str) -> int:
         n = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if n < 1 or n != int(n):
+    if not math.isfinite(n) or n < 1 or n != int(n):
         raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
     return int(n)
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str):
+    """Usage errors in one line (no usage text), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
