@@ -10,18 +10,9 @@ import numpy as np
 from ..constants import cm, day, g, keV, kg
 from ..errors import ConfigError
 from ..geometry import Shape
+from ..validation import fail, non_negative_finite, positive_finite, real, require
 from .material import Material, Target
 from .response import RESPONSES
-
-
-def _check_positive(field: str, value, allowed: str = "a positive number") -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{field} = {value!r}: must be {allowed}") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise ConfigError(f"{field} = {value!r}: must be {allowed}")
-    return v
 
 
 class Detector:
@@ -64,68 +55,80 @@ class Detector:
         self.material = material
         self.fiducial = fiducial
         self.reference = reference
+        self._set_response(quenching, lindhard_k)
+        self._set_window(threshold_keV, window_keV, threshold_keVee, window_keVee)
+        self.live_days = None if live_days is None else positive_finite(
+            f"detector {name}: live_days", live_days, "days")
+        self.exposure_kg_day = self._resolve_exposure(exposure_kg_day, mass_kg, live_days)
+        self.vertex_resolution_mm = non_negative_finite(
+            f"detector {name}: vertex_resolution_mm", vertex_resolution_mm, "mm", what="a length")
+        self.elements = self._select_elements(elements)
+
+    def _set_response(self, quenching: str | None, lindhard_k: float | None) -> None:
+        """The response model (quenching, mcgen.detectors.response) and its Lindhard k."""
+        name = self.name
         if quenching is not None and quenching not in RESPONSES:
             raise ConfigError(f"detector {name}: quenching = {quenching!r}: allowed are "
                               f"{RESPONSES.names()} or none")
         self.quenching = quenching
         if lindhard_k is not None:
-            _check_positive(f"detector {name}: lindhard_k", lindhard_k, "a number > 0")
+            positive_finite(f"detector {name}: lindhard_k", lindhard_k, what="a number")
             if quenching is None:
                 raise ConfigError(f"detector {name}: lindhard_k needs quenching = \"lindhard\"")
         self.lindhard_k = lindhard_k
         self.response = RESPONSES[quenching](lindhard_k) if quenching is not None else None
+
+    def _set_window(self, threshold_keV, window_keV, threshold_keVee, window_keVee) -> None:
+        """Threshold and window, in keV of nuclear recoil or in keVee (with quenching)."""
+        name = self.name
         self.ee_units = threshold_keVee is not None
         if (threshold_keV is None) == (threshold_keVee is None):
             raise ConfigError(f"detector {name}: give one of threshold_keV (nuclear recoil) "
                               "and threshold_keVee (electron equivalent)")
-        if self.ee_units and quenching is None:
+        if self.ee_units and self.quenching is None:
             raise ConfigError(f"detector {name}: threshold_keVee needs quenching = "
                               "\"lindhard\" (to convert keVee to nuclear-recoil energy)")
         if self.ee_units and window_keV is not None or not self.ee_units and window_keVee:
             raise ConfigError(f"detector {name}: give the window in the threshold's unit "
                               "(window_keV with threshold_keV, window_keVee with threshold_keVee)")
         unit = "keVee" if self.ee_units else "keV"
-        self.threshold_keV = _check_positive(
+        self.threshold_keV = positive_finite(
             f"detector {name}: threshold_{unit}",
-            threshold_keVee if self.ee_units else threshold_keV, "a recoil energy > 0 keV")
-        window = window_keVee if self.ee_units else window_keV
-        lo, hi = 0.0, math.inf
-        if window is not None:
-            if len(window) != 2:
-                raise ConfigError(
-                    f"detector {name}: window_{unit} = {window!r}: must be [low, high] in {unit}"
-                )
-            lo, hi = float(window[0]), float(window[1])
-            if not (0 <= lo < hi):
-                raise ConfigError(
-                    f"detector {name}: window_{unit} = {list(window)!r}: need 0 <= low < high"
-                )
+            threshold_keVee if self.ee_units else threshold_keV, unit, what="a recoil energy")
+        lo, hi = self._window(window_keVee if self.ee_units else window_keV, unit)
         self.window_keV = (lo, hi)
         if max(self.threshold_keV, lo) >= hi:
             raise ConfigError(
                 f"detector {name}: threshold_{unit} = {self.threshold_keV} is not below the "
                 f"window's upper edge {hi} {unit}"
             )
-        self.live_days = None if live_days is None else _check_positive(
-            f"detector {name}: live_days", live_days)
-        self.exposure_kg_day = self._resolve_exposure(exposure_kg_day, mass_kg, live_days)
+
+    def _window(self, window, unit: str) -> tuple[float, float]:
+        """(low, high) of a window [low, high] (high may be inf); (0, inf) for None."""
+        if window is None:
+            return 0.0, math.inf
+        field = f"detector {self.name}: window_{unit}"
         try:
-            ok = float(vertex_resolution_mm) >= 0 and math.isfinite(float(vertex_resolution_mm))
+            lo, hi = (real(v) for v in window)
         except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ConfigError(f"detector {name}: vertex_resolution_mm = {vertex_resolution_mm!r}:"
-                              " must be a length >= 0 (mm)")
-        self.vertex_resolution_mm = float(vertex_resolution_mm)
-        all_elements = material.elements
-        if elements is not None:
-            unknown = [e for e in elements if e not in all_elements]
-            if unknown or not elements:
-                raise ConfigError(
-                    f"detector {name}: elements = {list(elements)!r}: allowed are elements "
-                    f"of {material.formula!r}: {all_elements}"
-                )
-        self.elements = list(elements) if elements is not None else all_elements
+            lo = hi = None
+        if lo is None or hi is None:
+            fail(field, window, f"[low, high] in {unit}")
+        require(field, list(window), 0 <= lo < hi, "need 0 <= low < high")
+        return lo, hi
+
+    def _select_elements(self, elements) -> list[str]:
+        """The elements whose targets count (default: all of the material's)."""
+        all_elements = self.material.elements
+        if elements is None:
+            return all_elements
+        unknown = [e for e in elements if e not in all_elements]
+        if unknown or not elements:
+            raise ConfigError(
+                f"detector {self.name}: elements = {list(elements)!r}: allowed are elements "
+                f"of {self.material.formula!r}: {all_elements}"
+            )
+        return list(elements)
 
     def _resolve_exposure(self, exposure_kg_day, mass_kg, live_days) -> float | None:
         name = self.name
@@ -134,12 +137,13 @@ class Detector:
                 raise ConfigError(
                     f"detector {name}: give exposure_kg_day or mass_kg with live_days, not both"
                 )
-            return _check_positive(f"detector {name}: exposure_kg_day", exposure_kg_day)
+            return positive_finite(f"detector {name}: exposure_kg_day", exposure_kg_day,
+                                   "kg day")
         if live_days is None:
             if mass_kg is not None:
                 raise ConfigError(f"detector {name}: mass_kg = {mass_kg!r} needs live_days")
             return None  # only a near source can be used (checked when planning)
-        days = _check_positive(f"detector {name}: live_days", live_days)
+        days = positive_finite(f"detector {name}: live_days", live_days, "days")
         if mass_kg is None:
             if self.material.density_g_cm3 is None or self.fiducial.volume <= 0:
                 raise ConfigError(
@@ -147,7 +151,7 @@ class Detector:
                     "density and a fiducial volume)"
                 )
             mass_kg = self.material.density_g_cm3 * g / cm**3 * self.fiducial.volume / kg
-        return _check_positive(f"detector {name}: mass_kg", mass_kg) * days
+        return positive_finite(f"detector {name}: mass_kg", mass_kg, "kg") * days
 
     def __repr__(self) -> str:
         expo = "no" if self.exposure_kg_day is None else f"{self.exposure_kg_day:g} kg d"

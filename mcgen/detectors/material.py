@@ -14,6 +14,7 @@ import periodictable
 
 from ..constants import AMU, M_ELECTRON, N_AVOGADRO, g
 from ..errors import ConfigError
+from ..validation import positive_finite
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ class Material:
     def __init__(self, formula: str, density_g_cm3: float | None = None):
         self.formula = formula
         self._f = _parse_formula(formula)
-        if density_g_cm3 is not None and not density_g_cm3 > 0:
-            raise ConfigError(f"material.density_g_cm3 = {density_g_cm3!r}: must be > 0")
+        if density_g_cm3 is not None:
+            positive_finite("material.density_g_cm3", density_g_cm3, "g/cm^3", what="a density")
         self.density_g_cm3 = density_g_cm3
 
     def __repr__(self) -> str:

@@ -1,4 +1,11 @@
-"""Direction models of far sources: where the incoming particles fly (detector frame, z up)."""
+"""Direction models of far sources: where the incoming particles fly (detector frame, z up).
+
+Direction parameter array (``Direction.params()``, read by the event kernel): for FIXED (and,
+unused, ISOTROPIC) the unit vector of flight at DIR_UX, DIR_UY, DIR_UZ (`pack_fixed_direction`);
+for ZENITH_TABLE the table of the pdf in cos(zenith) in the layout of
+mcgen.physics.spectra.table_linear (TAB_N, then from TAB_X the cos nodes and the pdf values;
+`pack_table_linear`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,17 @@ from enum import IntEnum
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..physics.layout import at_offsets
+from ..physics.spectra import pack_table_linear
+from ..validation import number_table, require, strictly_increasing, three_vector
+
+DIR_UX, DIR_UY, DIR_UZ = 0, 1, 2
+
+
+def pack_fixed_direction(vector) -> np.ndarray:
+    """Parameters of a fixed direction: the unit vector of flight (module docstring)."""
+    ux, uy, uz = vector
+    return at_offsets({DIR_UX: ux, DIR_UY: uy, DIR_UZ: uz})
 
 
 class DirectionKind(IntEnum):
@@ -39,17 +56,11 @@ class Direction:
         """Arrival directions with a tabulated distribution in cos(zenith) (1: from straight
         above; linear interpolation, zero outside the table) and uniform azimuth. The weights
         are normalised: dN/dcos = pdf with integral 1."""
-        c = np.asarray(cos_zenith, dtype=float)
-        w = np.asarray(weights, dtype=float)
-        if c.ndim != 1 or c.size < 2 or c.shape != w.shape:
-            raise ConfigError(f"direction zenith table: cos_zenith and weights must be lists of "
-                              f"equal length >= 2, got {c.size} and {w.size}")
-        if not (np.all(np.diff(c) > 0) and c[0] >= -1 and c[-1] <= 1):
-            raise ConfigError(f"direction zenith table: cos_zenith = {c.tolist()}: must increase "
-                              "strictly within [-1, 1]")
-        if not (np.all(np.isfinite(w)) and np.all(w >= 0) and np.any(w > 0)):
-            raise ConfigError(f"direction zenith table: weights = {w.tolist()}: must be finite, "
-                              ">= 0 and not all zero")
+        c, w = number_table("direction zenith table: (cos_zenith, weights)", cos_zenith, weights,
+                            allowed="two lists of finite numbers of equal length >= 2")
+        strictly_increasing("direction zenith table: cos_zenith", cos_zenith, lo=-1.0, hi=1.0)
+        require("direction zenith table: weights", weights,
+                bool(np.all(w >= 0) and np.any(w > 0)), "must be >= 0 and not all zero")
         w = w / np.trapezoid(w, c)
         return cls(DirectionKind.ZENITH_TABLE, table=(tuple(c), tuple(w)))
 
@@ -62,9 +73,9 @@ class Direction:
 
     @classmethod
     def fixed(cls, vector) -> Direction:
-        v = np.asarray(vector, dtype=float)
-        if v.shape != (3,) or not np.all(np.isfinite(v)) or np.linalg.norm(v) == 0:
-            raise ConfigError(f"direction = {vector!r}: must be a non-zero 3-vector [x, y, z]")
+        v = np.array(three_vector("direction", vector, nonzero=True))
+        require("direction", vector, np.linalg.norm(v) > 0,
+                "must be a non-zero 3-vector [x, y, z]")  # (not one that underflows)
         v = v / np.linalg.norm(v)
         return cls(DirectionKind.FIXED, (float(v[0]), float(v[1]), float(v[2])))
 
@@ -72,8 +83,8 @@ class Direction:
         """Kernel parameters: the vector (fixed) or the table in table_linear layout."""
         if self.kind == DirectionKind.ZENITH_TABLE:
             c, w = self.table
-            return np.array([len(c), *c, *w], dtype=np.float64)
-        return np.array(self.vector, dtype=np.float64)
+            return pack_table_linear(c, w)
+        return pack_fixed_direction(self.vector)
 
     def describe(self) -> str:
         if self.kind == DirectionKind.ZENITH_TABLE:

@@ -3,6 +3,11 @@
 Coordinates are in mm (hepunits), z points up; a cylinder's axis is along z. A shape is
 placed by the position of its centre. Each shape hands the sampler a kind code and a float64
 parameter array; `sample_point` is the numba kernel that draws a uniform point inside.
+
+Shape parameter layout (``Shape.params()``, built by pack_point / pack_box / pack_cylinder /
+pack_sphere): the centre [mm] at SHAPE_CX, SHAPE_CY, SHAPE_CZ, then the dimensions [mm]: a box
+its full side lengths at BOX_LX, BOX_LY, BOX_LZ; a cylinder its radius at CYL_RADIUS and full
+height at CYL_HEIGHT; a sphere its radius at SPH_RADIUS (a point has none).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from enum import IntEnum
 import numpy as np
 from numba import njit
 
-from ..errors import ConfigError
+from ..physics.layout import at_offsets
+from ..validation import positive_finite
 
 
 class ShapeKind(IntEnum):
@@ -26,19 +32,51 @@ class ShapeKind(IntEnum):
     SPHERE = 3
 
 
+SHAPE_CX, SHAPE_CY, SHAPE_CZ = 0, 1, 2
+BOX_LX, BOX_LY, BOX_LZ = 3, 4, 5
+CYL_RADIUS, CYL_HEIGHT = 3, 4
+SPH_RADIUS = 3
+
+
+def _centre(center) -> dict[int, float]:
+    cx, cy, cz = center
+    return {SHAPE_CX: cx, SHAPE_CY: cy, SHAPE_CZ: cz}
+
+
+def pack_point(center) -> np.ndarray:
+    """Parameters of a point at center [mm] (module docstring)."""
+    return at_offsets(_centre(center))
+
+
+def pack_box(center, lx: float, ly: float, lz: float) -> np.ndarray:
+    """Parameters of a box [mm] (module docstring)."""
+    return at_offsets(_centre(center) | {BOX_LX: lx, BOX_LY: ly, BOX_LZ: lz})
+
+
+def pack_cylinder(center, radius: float, height: float) -> np.ndarray:
+    """Parameters of a vertical cylinder [mm] (module docstring)."""
+    return at_offsets(_centre(center) | {CYL_RADIUS: radius, CYL_HEIGHT: height})
+
+
+def pack_sphere(center, radius: float) -> np.ndarray:
+    """Parameters of a sphere [mm] (module docstring)."""
+    return at_offsets(_centre(center) | {SPH_RADIUS: radius})
+
+
 @njit(cache=True)
 def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
-    """Uniform point [mm] inside the shape (p[0:3] is the centre)."""
-    cx, cy, cz = p[0], p[1], p[2]
+    """Uniform point [mm] inside the shape (layout in the module docstring)."""
+    cx, cy, cz = p[SHAPE_CX], p[SHAPE_CY], p[SHAPE_CZ]
     if kind == ShapeKind.BOX:
-        return (cx + (rng.random() - 0.5) * p[3], cy + (rng.random() - 0.5) * p[4],
-                cz + (rng.random() - 0.5) * p[5])
+        return (cx + (rng.random() - 0.5) * p[BOX_LX], cy + (rng.random() - 0.5) * p[BOX_LY],
+                cz + (rng.random() - 0.5) * p[BOX_LZ])
     if kind == ShapeKind.CYLINDER:
-        r = p[3] * math.sqrt(rng.random())
+        r = p[CYL_RADIUS] * math.sqrt(rng.random())
         phi = 2.0 * math.pi * rng.random()
-        return cx + r * math.cos(phi), cy + r * math.sin(phi), cz + (rng.random() - 0.5) * p[4]
+        return (cx + r * math.cos(phi), cy + r * math.sin(phi),
+                cz + (rng.random() - 0.5) * p[CYL_HEIGHT])
     if kind == ShapeKind.SPHERE:
-        r = p[3] * rng.random() ** (1.0 / 3.0)
+        r = p[SPH_RADIUS] * rng.random() ** (1.0 / 3.0)
         c = 2.0 * rng.random() - 1.0
         sn = math.sqrt(max(0.0, 1.0 - c * c))
         phi = 2.0 * math.pi * rng.random()
@@ -51,17 +89,18 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
                   uz: float) -> float:
     """Distance [mm] from the point (x, y, z) inside the shape to the surface along the unit
     direction u (0 for a point). Every shape is convex, so the path is inside up to there."""
-    x, y, z = x - p[0], y - p[1], z - p[2]
+    x, y, z = x - p[SHAPE_CX], y - p[SHAPE_CY], z - p[SHAPE_CZ]
     if kind == ShapeKind.BOX:
         d = math.inf
-        for c, u, half in ((x, ux, 0.5 * p[3]), (y, uy, 0.5 * p[4]), (z, uz, 0.5 * p[5])):
+        for c, u, half in ((x, ux, 0.5 * p[BOX_LX]), (y, uy, 0.5 * p[BOX_LY]),
+                           (z, uz, 0.5 * p[BOX_LZ])):
             if u > 0.0:
                 d = min(d, (half - c) / u)
             elif u < 0.0:
                 d = min(d, (-half - c) / u)
         return max(d, 0.0)
     if kind == ShapeKind.CYLINDER:
-        half = 0.5 * p[4]
+        half = 0.5 * p[CYL_HEIGHT]
         d = math.inf
         if uz > 0.0:
             d = (half - z) / uz
@@ -70,12 +109,12 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
         a = ux * ux + uy * uy
         if a > 0.0:  # x + t u on the circle: a t^2 + 2 b t + c = 0, c <= 0 inside
             b = x * ux + y * uy
-            c = x * x + y * y - p[3] * p[3]
+            c = x * x + y * y - p[CYL_RADIUS] * p[CYL_RADIUS]
             d = min(d, (-b + math.sqrt(max(0.0, b * b - a * c))) / a)
         return max(d, 0.0)
     if kind == ShapeKind.SPHERE:
         b = x * ux + y * uy + z * uz
-        c = x * x + y * y + z * z - p[3] * p[3]
+        c = x * x + y * y + z * z - p[SPH_RADIUS] * p[SPH_RADIUS]
         return max(0.0, -b + math.sqrt(max(0.0, b * b - c)))
     return 0.0
 
@@ -88,11 +127,8 @@ def _sample_points(kind: int, p: np.ndarray, rng, n: int) -> np.ndarray:
     return out
 
 
-def _positive(name: str, value: float) -> float:
-    value = float(value)
-    if not (value > 0.0 and math.isfinite(value)):
-        raise ConfigError(f"{name} = {value!r}: must be a positive finite length (mm)")
-    return value
+#: What a shape's dimension allows (mcgen.validation message).
+LENGTH_ALLOWED = "a positive finite length (mm)"
 
 
 @dataclass(frozen=True)
@@ -108,7 +144,8 @@ class Shape:
         return 0.0
 
     def params(self) -> np.ndarray:
-        return np.array(self.center, dtype=np.float64)
+        """The kernels' parameter array (module docstring)."""
+        return pack_point(self.center)
 
     def _local(self, points: np.ndarray) -> np.ndarray:
         return np.atleast_2d(np.asarray(points, dtype=np.float64)) - np.asarray(self.center)
@@ -138,14 +175,14 @@ class Box(Shape):
 
     def __post_init__(self):
         for name in ("lx", "ly", "lz"):
-            _positive(f"box.{name}", getattr(self, name))
+            positive_finite(f"box.{name}", getattr(self, name), allowed=LENGTH_ALLOWED)
 
     @property
     def volume(self) -> float:
         return self.lx * self.ly * self.lz
 
     def params(self) -> np.ndarray:
-        return np.array([*self.center, self.lx, self.ly, self.lz], dtype=np.float64)
+        return pack_box(self.center, self.lx, self.ly, self.lz)
 
     def contains(self, points: np.ndarray) -> np.ndarray:
         q = np.abs(self._local(points))
@@ -161,15 +198,15 @@ class Cylinder(Shape):
     kind = ShapeKind.CYLINDER
 
     def __post_init__(self):
-        _positive("cylinder.radius", self.radius)
-        _positive("cylinder.height", self.height)
+        positive_finite("cylinder.radius", self.radius, allowed=LENGTH_ALLOWED)
+        positive_finite("cylinder.height", self.height, allowed=LENGTH_ALLOWED)
 
     @property
     def volume(self) -> float:
         return math.pi * self.radius**2 * self.height
 
     def params(self) -> np.ndarray:
-        return np.array([*self.center, self.radius, self.height], dtype=np.float64)
+        return pack_cylinder(self.center, self.radius, self.height)
 
     def contains(self, points: np.ndarray) -> np.ndarray:
         q = self._local(points)
@@ -185,14 +222,14 @@ class Sphere(Shape):
     kind = ShapeKind.SPHERE
 
     def __post_init__(self):
-        _positive("sphere.radius", self.radius)
+        positive_finite("sphere.radius", self.radius, allowed=LENGTH_ALLOWED)
 
     @property
     def volume(self) -> float:
         return 4.0 / 3.0 * math.pi * self.radius**3
 
     def params(self) -> np.ndarray:
-        return np.array([*self.center, self.radius], dtype=np.float64)
+        return pack_sphere(self.center, self.radius)
 
     def contains(self, points: np.ndarray) -> np.ndarray:
         q = self._local(points)

@@ -10,11 +10,12 @@ import numpy as np
 from scipy import optimize
 
 from ..detectors import Detector, Target
-from ..errors import ConfigError
 from ..physics import dispatch, quadrature
 from ..physics.kinematics import recoil_range
+from ..physics.layout import P_M_IN, P_M_OUT, P_M_TARGET
 from ..registry import DeprecatedAlias, Registry
 from ..sources import Component, Source
+from ..tolerances import KINK_SIDE, OPENING_STEP, ROOT_RTOL, ROOT_XTOL
 
 #: Every process, keyed by the name run cards use (``[[interaction]] process = ...``).
 PROCESSES: Registry[type[Interaction]] = Registry("interaction.process")
@@ -25,7 +26,8 @@ class Channel:
     """One process on one target species for one source component, with everything the
     kernels need.
 
-    params: kernel parameters (layout in mcgen.physics.dispatch); T_lo, T_hi: accepted
+    params: kernel parameters (common part in mcgen.physics.layout, the rest next to each
+    kernel, built by its ``pack_...`` function); T_lo, T_hi: accepted
     recoil kinetic energies [MeV]; T_breaks: recoil energies where dsigma/dT is not smooth;
     decay: the decay row of the outgoing particle (mcgen.physics.decay), None if it is stable.
     """
@@ -61,7 +63,8 @@ class Channel:
     @property
     def masses(self) -> tuple[float, float, float]:
         """(incoming, outgoing, target) masses [MeV]."""
-        return float(self.params[0]), float(self.params[1]), float(self.params[2])
+        p = self.params
+        return float(p[P_M_IN]), float(p[P_M_OUT]), float(p[P_M_TARGET])
 
     def dsigma_dT(self, E, T) -> np.ndarray:
         """Exact dsigma/dT [mm^2/MeV] at energies E [MeV] and recoils T [MeV] (broadcast)."""
@@ -89,11 +92,11 @@ class Channel:
             return None
         # the channel opens where sqrt(s) = m3 + M, s = M^2 + m1^2 + 2 M E
         e_open = max(m1, ((m3 + M) ** 2 - M * M - m1 * m1) / (2.0 * M))
-        e_lo = e_open * (1.0 + 1e-15) + 1e-300
+        e_lo = e_open * (1.0 + OPENING_STEP) + 1e-300
         f = lambda e: recoil_range(e, m1, m3, M)[1] - T  # noqa: E731
         if f(e_lo) >= 0:
             return e_lo
-        return optimize.brentq(f, e_lo, E_hi, xtol=1e-14 * E_hi, rtol=1e-15)
+        return optimize.brentq(f, e_lo, E_hi, xtol=ROOT_XTOL * E_hi, rtol=ROOT_RTOL)
 
     def energy_breaks(self, E_lo: float, E_hi: float) -> list[float]:
         """Energies in (E_lo, E_hi) where sigma_visible(E) is not smooth: where Tmax(E)
@@ -162,19 +165,6 @@ class Interaction(ABC):
         return None
 
 
-def check_moment(mu_muB, *, allow_zero: bool) -> None:
-    """ConfigError unless mu_muB is a finite magnetic moment [mu_B] > 0 (or >= 0)."""
-    try:
-        v = float(mu_muB)
-        ok = not isinstance(mu_muB, bool) and np.isfinite(v) and (v >= 0 if allow_zero
-                                                                   else v > 0)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        sign = ">=" if allow_zero else ">"
-        raise ConfigError(f"interaction.mu_muB = {mu_muB!r}: must be a moment {sign} 0 (mu_B)")
-
-
 def sup_piecewise_monotone(f, edges: np.ndarray, breaks) -> np.ndarray:
     """Per-bin supremum of a function that is monotone between its `breaks`: the largest of
     its values at the bin edges and at both sides of each break inside the bin."""
@@ -183,7 +173,7 @@ def sup_piecewise_monotone(f, edges: np.ndarray, breaks) -> np.ndarray:
     for b in breaks:
         inside = (edges[:-1] <= b) & (b <= edges[1:])
         if np.any(inside):
-            side = max(f(np.array([b * (1 - 1e-12)]))[0], f(np.array([b]))[0],
-                       f(np.array([b * (1 + 1e-12)]))[0])
+            side = max(f(np.array([b * (1 - KINK_SIDE)]))[0], f(np.array([b]))[0],
+                       f(np.array([b * (1 + KINK_SIDE)]))[0])
             vals = np.where(inside, np.maximum(vals, side), vals)
     return vals

@@ -10,11 +10,20 @@ import numpy as np
 
 from ..constants import G_FERMI, HBARC2, SIN2_THETA_W
 from ..detectors import Detector
-from ..errors import ConfigError
-from ..physics.cevns import weak_charge
-from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
+from ..physics.cevns import (
+    CEV_FF,
+    CEV_GF,
+    CEV_LENGTH2,
+    CEV_Q,
+    CEV_RADIUS,
+    pack_cevns,
+    weak_charge,
+)
 from ..physics.dispatch import CrossSection
+from ..physics.layout import P_M_TARGET
+from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
 from ..sources import Component
+from ..validation import in_open_interval, one_of
 from .base import Channel, Interaction
 
 #: |PDG id| of the (anti)neutrinos CEvNS applies to (same tree-level cross section).
@@ -33,16 +42,8 @@ class CEvNS(Interaction):
     kernel = CrossSection.CEVNS
 
     def __init__(self, *, form_factor: str = "helm", sin2_theta_w: float = SIN2_THETA_W):
-        if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
-            raise ConfigError(f"interaction.form_factor = {form_factor!r}: allowed are "
-                              f"{sorted(FORM_FACTORS)}")
-        try:
-            ok = (not isinstance(sin2_theta_w, bool)) and 0.0 < float(sin2_theta_w) < 1.0
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise ConfigError(f"interaction.sin2_theta_w = {sin2_theta_w!r}: must be a number "
-                              "in (0, 1)")
+        one_of("interaction.form_factor", form_factor, FORM_FACTORS, shown=sorted(FORM_FACTORS))
+        in_open_interval("interaction.sin2_theta_w", sin2_theta_w, 0.0, 1.0)
         self.form_factor = form_factor
         self.sin2_theta_w = float(sin2_theta_w)
 
@@ -58,8 +59,8 @@ class CEvNS(Interaction):
         for t in detector.nuclei():
             r, a = form_factor_lengths(ff, t.A)
             q = weak_charge(t.Z, t.A - t.Z, self.sin2_theta_w)
-            params = np.array([0.0, 0.0, t.mass, HBARC2, G_FERMI, q, ff, r, a, t.Z, t.A],
-                              dtype=np.float64)
+            params = pack_cevns(M=t.mass, hbarc2=HBARC2, G_F=G_FERMI, Q=q, ff=ff, radius=r,
+                                length2=a, Z=t.Z, A=t.A)
             out.append(Channel(self, component, t, params, component.pdg,
                                *detector.recoil_window(t), np.zeros(0)))
         return out
@@ -69,7 +70,8 @@ class CEvNS(Interaction):
         # every E: bound T by the bin's right edge and F^2 by its rigorous supremum over the
         # bin (physics.cevns.ff2_sup; F has zeros and is not monotone).
         p = channel.params
-        M, G_F, Q, ff, r, a = p[2], p[4], p[5], int(p[6]), p[7], p[8]
+        M, G_F, Q, ff = p[P_M_TARGET], p[CEV_GF], p[CEV_Q], int(p[CEV_FF])
+        r, a = p[CEV_RADIUS], p[CEV_LENGTH2]
         T_edges = np.asarray(T_edges, float)
         scale = HBARC2 * G_F * G_F * M / np.pi * Q * Q
         return scale * T_edges[1:] * ff2_sup(ff, 2 * M * T_edges[:-1], 2 * M * T_edges[1:],

@@ -6,11 +6,13 @@ import numpy as np
 
 from ..constants import ALPHA, HBARC2, M_ELECTRON, MU_BOHR
 from ..detectors import Detector
-from ..errors import ConfigError
-from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
 from ..physics.dispatch import CrossSection
+from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
+from ..physics.layout import P_M_TARGET
+from ..physics.nucleus import DIP_A, DIP_FF, DIP_Z, pack_dipole
 from ..sources import Component
-from .base import Channel, Interaction, check_moment, sup_piecewise_monotone
+from ..validation import one_of, positive_finite
+from .base import Channel, Interaction, sup_piecewise_monotone
 
 FORM_FACTORS = {"paper000": FF_PAPER000, "none": FF_NONE}
 
@@ -25,11 +27,8 @@ class DipoleNucleusElastic(Interaction):
     kernel = CrossSection.DIPOLE_NUCLEUS_ELASTIC
 
     def __init__(self, mu_muB: float, *, form_factor: str = "paper000"):
-        check_moment(mu_muB, allow_zero=False)
-        if form_factor not in FORM_FACTORS:
-            raise ConfigError(
-                f"interaction.form_factor = {form_factor!r}: allowed are {sorted(FORM_FACTORS)}"
-            )
+        positive_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        one_of("interaction.form_factor", form_factor, FORM_FACTORS, shown=sorted(FORM_FACTORS))
         self.mu_muB = float(mu_muB)
         self.form_factor = form_factor
 
@@ -41,8 +40,8 @@ class DipoleNucleusElastic(Interaction):
         m = component.mass
         out = []
         for t in detector.nuclei():
-            params = np.array([m, m, t.mass, HBARC2, t.Z, t.A, self.mu_muB * MU_BOHR, ff,
-                               M_ELECTRON, ALPHA], dtype=np.float64)
+            params = pack_dipole(m=m, M=t.mass, hbarc2=HBARC2, Z=t.Z, A=t.A,
+                                 mu=self.mu_muB * MU_BOHR, ff=ff, m_e=M_ELECTRON, alpha=ALPHA)
             breaks = np.array([q2 / (2 * t.mass) for q2 in ff2_breakpoints_q2(ff, M_ELECTRON)])
             out.append(Channel(self, component, t, params, component.pdg,
                                *detector.recoil_window(t), breaks))
@@ -51,7 +50,7 @@ class DipoleNucleusElastic(Interaction):
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
         # Eq. (4): T dsigma/dT = alpha Z^2 mu^2 F^2(2MT) x bracket, and 0 <= bracket <= 1.
         p = channel.params
-        M, Z, A, ff = p[2], p[4], p[5], int(p[7])
+        M, Z, A, ff = p[P_M_TARGET], p[DIP_Z], p[DIP_A], int(p[DIP_FF])
         scale = ALPHA * Z * Z * (self.mu_muB * MU_BOHR) ** 2 * HBARC2
 
         def f2(T):

@@ -8,10 +8,21 @@ import numpy as np
 from ..constants import ALPHA, G_FERMI, HBARC2, M_ELECTRON, SIN2_THETA_W
 from ..detectors import Detector
 from ..detectors.shells import binding_steps
-from ..errors import ConfigError
 from ..physics.dispatch import CrossSection
+from ..physics.electron import (
+    NUE_GL,
+    NUE_GR,
+    NUE_N,
+    NUE_SHELLS,
+    NUE_Z,
+    chiral_couplings,
+    pack_nu_e,
+    stepping_fraction,
+    stepping_table,
+)
 from ..sources import Component
-from .base import Channel, Interaction, check_moment
+from ..validation import in_open_interval, non_negative_finite, one_of
+from .base import Channel, Interaction
 
 #: |PDG id| -> lepton flavour code of mcgen.physics.electron.chiral_couplings
 FLAVOURS = {12: 1, 14: 2, 16: 3}
@@ -30,12 +41,9 @@ class NuElectronElastic(Interaction):
 
     def __init__(self, mu_muB: float = 0.0, *, electrons: str = "stepping",
                  sin2_theta_w: float = SIN2_THETA_W):
-        check_moment(mu_muB, allow_zero=True)
-        if electrons not in ELECTRON_MODELS:
-            raise ConfigError(f"interaction.electrons = {electrons!r}: allowed are "
-                              f"{list(ELECTRON_MODELS)}")
-        if not 0 < sin2_theta_w < 1:
-            raise ConfigError(f"interaction.sin2_theta_w = {sin2_theta_w!r}: must be in (0, 1)")
+        non_negative_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        one_of("interaction.electrons", electrons, ELECTRON_MODELS)
+        in_open_interval("interaction.sin2_theta_w", sin2_theta_w, 0.0, 1.0)
         self.mu_muB = float(mu_muB)
         self.electrons = electrons
         self.sin2_theta_w = float(sin2_theta_w)
@@ -45,8 +53,6 @@ class NuElectronElastic(Interaction):
 
     def couplings(self, pdg: int) -> tuple[float, float]:
         """(g_L, g_R) for a neutrino species (PDG id)."""
-        from ..physics.electron import chiral_couplings
-
         return chiral_couplings(FLAVOURS[abs(pdg)], pdg < 0, self.sin2_theta_w)
 
     def component_channels(self, component: Component, detector: Detector) -> list[Channel]:
@@ -60,9 +66,9 @@ class NuElectronElastic(Interaction):
                 binding, cumulative = binding_steps(symbol, t.Z)
             else:
                 binding, cumulative = np.zeros(0), np.zeros(0)
-            params = np.concatenate([
-                [0.0, 0.0, M_ELECTRON, HBARC2, gl, gr, G_FERMI, self.mu_muB, ALPHA, M_ELECTRON,
-                 t.Z, binding.size], binding, cumulative])
+            params = pack_nu_e(m_e=M_ELECTRON, hbarc2=HBARC2, gl=gl, gr=gr, G_F=G_FERMI,
+                               kappa=self.mu_muB, alpha=ALPHA, Z=t.Z, binding=binding,
+                               cumulative=cumulative)
             out.append(Channel(self, component, t, params, component.pdg, detector.T_min,
                                detector.T_max, binding[binding > 0]))
         return out
@@ -72,14 +78,13 @@ class NuElectronElastic(Interaction):
         # m_e T / E^2 <= 2 m_e / (m_e + 2E) <= 2 at T <= Tmax; magnetic: T dsigma/dT <=
         # pi alpha^2 kappa^2 / m_e^2. Both, and the stepping fraction, grow with T: take the
         # bin's right edge (binding energies are bin edges).
-        from ..physics.electron import stepping_fraction
-
         p = channel.params
-        gl, gr, Z, n = p[4], p[5], p[10], int(p[11])
+        gl, gr, Z = p[NUE_GL], p[NUE_GR], p[NUE_Z]
+        binding, cumulative = stepping_table(p, NUE_N, NUE_SHELLS)
         sm = 2 * G_FERMI**2 * M_ELECTRON / np.pi * (abs(gl) + abs(gr)) ** 2
         mm = np.pi * ALPHA**2 / M_ELECTRON**2 * self.mu_muB**2
         Tb = np.asarray(T_edges[1:], float)
-        frac = np.array([stepping_fraction(t, p[12:12 + n], p[12 + n:12 + 2 * n], Z) if n
+        frac = np.array([stepping_fraction(t, binding, cumulative, Z) if binding.size
                          else 1.0 for t in Tb])
         return HBARC2 * (Tb * sm + mm) * frac
 

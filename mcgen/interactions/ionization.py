@@ -30,10 +30,12 @@ import xraydb
 from ..constants import ALPHA, HBARC2, M_ELECTRON, N_AVOGADRO, cm2, eV, g
 from ..detectors import Detector, Target
 from ..errors import ConfigError
-from ..physics.ionization import P_N, sigma_gamma_array
 from ..physics.dispatch import CrossSection
+from ..physics.ionization import pack_epa, sigma_gamma_array, table
 from ..sources import Component
-from .base import Channel, Interaction, check_moment
+from ..tolerances import BOUND_ROUNDING, KINK_SIDE
+from ..validation import non_negative_finite
+from .base import Channel, Interaction
 
 #: Neutrino species the formula applies to (massless neutrinos and antineutrinos).
 NEUTRINOS = (12, 14, 16)
@@ -130,7 +132,7 @@ class AtomicIonizationEPA(Interaction):
     kernel = CrossSection.IONIZATION_EPA
 
     def __init__(self, mu_muB: float, *, material_element: str | None = None):
-        check_moment(mu_muB, allow_zero=True)
+        non_negative_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
         if material_element is not None and not isinstance(material_element, str):
             raise ConfigError(f"interaction.material_element = {material_element!r}: must be "
                               "an element symbol, e.g. \"Ge\"")
@@ -166,8 +168,8 @@ class AtomicIonizationEPA(Interaction):
         for t in self.atom_targets(detector):
             symbol = t.name[5:-1]
             lnE, lnS, edges = photoabsorption_table(symbol)
-            params = np.concatenate([[0.0, 0.0, M_ELECTRON, HBARC2, self.mu_muB, ALPHA,
-                                      M_ELECTRON, lnE.size], lnE, lnS])
+            params = pack_epa(m_e=M_ELECTRON, hbarc2=HBARC2, kappa=self.mu_muB, alpha=ALPHA,
+                              ln_E=lnE, ln_sigma=lnS)
             T_lo = max(detector.T_min, float(np.exp(lnE[0])))
             if not T_lo < detector.T_max:
                 warnings.warn(f"ionization_epa: detector {detector.name}'s window ends below "
@@ -186,20 +188,19 @@ class AtomicIonizationEPA(Interaction):
         # largest of its values at the bin ends (and just outside them, for rounding) and at
         # every node inside, both values of an edge node included.
         p = channel.params
-        n = int(p[P_N])
-        lnx, lny = p[P_N + 1:P_N + 1 + n], p[P_N + 1 + n:P_N + 1 + 2 * n]
+        lnx, lny = table(p)
         a = np.asarray(T_edges[:-1], float)
         b = np.asarray(T_edges[1:], float)
         ends = [sigma_gamma_array(np.ascontiguousarray(x), p)
-                for x in (a, b, a * (1 - 1e-12), b * (1 + 1e-12))]
+                for x in (a, b, a * (1 - KINK_SIDE), b * (1 + KINK_SIDE))]
         sup = np.max(ends, axis=0)
         x = np.exp(lnx)
         y = np.exp(lny)
-        lo = np.searchsorted(x, a * (1 - 1e-12), side="left")
-        hi = np.searchsorted(x, b * (1 + 1e-12), side="right")
+        lo = np.searchsorted(x, a * (1 - KINK_SIDE), side="left")
+        hi = np.searchsorted(x, b * (1 + KINK_SIDE), side="right")
         for k in range(a.size):
             if hi[k] > lo[k]:
-                sup[k] = max(sup[k], float(y[lo[k]:hi[k]].max()) * (1 + 1e-12))
+                sup[k] = max(sup[k], float(y[lo[k]:hi[k]].max()) * (1 + BOUND_ROUNDING))
         E_max = channel.component.E_max
         scale = self.mu_muB**2 * ALPHA / math.pi * (E_max / M_ELECTRON) ** 2
         return HBARC2 * scale * sup

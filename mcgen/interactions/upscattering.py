@@ -10,9 +10,9 @@ Conventions:
   mu_muB is used for every selected flavour, and antineutrinos have the same cross section.
 - Outgoing: the sterile state, PDG_STERILE (9900014) for a neutrino and -9900014 for an
   antineutrino (Dirac N, lepton number carried over; for a Majorana N the sign only records
-  the parent). Its mass m_N is the channel's outgoing mass p[1], so that the event kernel
-  produces exact four-momenta (E_out^2 - p_out^2 = m_N^2). m_N = 0 is allowed: the ordinary
-  magnetic-moment scattering, still labelled 9900014.
+  the parent). Its mass m_N is the channel's outgoing mass (P_M_OUT, mcgen.physics.layout),
+  so that the event kernel produces exact four-momenta (E_out^2 - p_out^2 = m_N^2). m_N = 0
+  is allowed: the ordinary magnetic-moment scattering, still labelled 9900014.
 - Decay (``decay``, default on whenever m_N > 0): N -> nu_l gamma through the same moment for
   each coupled flavour l, and optionally N -> N' gamma to a lighter sterile state
   (``partner_mass_MeV``, ``partner_moment_muB``; paper 000 Eqs. 17-18), with the widths,
@@ -51,19 +51,32 @@ from ..detectors import Detector
 from ..detectors.shells import binding_steps
 from ..errors import ClosedChannelWarning, ConfigError
 from ..physics.decay import decay_params, radiative_width
-from ..physics.electron import stepping_fraction
+from ..physics.dispatch import CrossSection
+from ..physics.electron import stepping_fraction, stepping_table
 from ..physics.kinematics import recoil_range
+from ..physics.layout import P_M_TARGET
 from ..physics.nuclear_form_factors import FORM_FACTORS, ff2_sup, form_factor_lengths
 from ..physics.upscattering import (
     SPIN_HALF,
     SPIN_ZERO,
+    UPE_N,
+    UPE_SHELLS,
+    UPE_Z,
+    UPN_FF,
+    UPN_LENGTH2,
+    UPN_RADIUS,
+    UPN_SPIN,
+    UPN_Z,
     emin_upscatter,
+    pack_upscatter_electron,
+    pack_upscatter_nucleus,
     t_bracket_sup,
     threshold_energy,
 )
-from ..physics.dispatch import CrossSection
 from ..sources import Component
-from .base import Channel, Interaction, check_moment
+from ..tolerances import BOUND_ROUNDING, ENVELOPE_SLACK, KINK_SIDE
+from ..validation import non_negative_finite, one_of, positive_finite
+from .base import Channel, Interaction
 
 SPINS = ("auto", "1/2", "0")
 ELECTRON_MODELS = ("stepping", "free")
@@ -84,21 +97,9 @@ class UpscatterChannel(Channel):
             recoils = [T for T in [self.T_lo, self.T_hi, *self.T_breaks]
                        if math.isfinite(T) and T > 0]
             for e in [threshold_energy(m, M), *(emin_upscatter(T, m, M) for T in recoils)]:
-                if E_lo < e < E_hi and all(abs(e - o) > 1e-12 * e for o in out):
+                if E_lo < e < E_hi and all(abs(e - o) > KINK_SIDE * e for o in out):
                     out.append(e)
         return sorted(out)
-
-
-def _check_mass(m_N_MeV) -> float:
-    try:
-        ok = (not isinstance(m_N_MeV, bool) and float(m_N_MeV) >= 0
-              and math.isfinite(float(m_N_MeV)))
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ConfigError(f"interaction.m_N_MeV = {m_N_MeV!r}: must be a sterile-neutrino mass "
-                          ">= 0 (MeV)")
-    return float(m_N_MeV)
 
 
 def _check_flavours(flavours) -> tuple[str, ...]:
@@ -119,9 +120,9 @@ class _Upscatter(Interaction):
 
     def _init_common(self, mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
                      partner_moment_muB) -> None:
-        check_moment(mu_muB, allow_zero=False)
-        self.mu_muB = float(mu_muB)
-        self.m_N_MeV = _check_mass(m_N_MeV)
+        self.mu_muB = positive_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        self.m_N_MeV = non_negative_finite("interaction.m_N_MeV", m_N_MeV, "MeV",
+                                           what="a sterile-neutrino mass")
         self.flavours = _check_flavours(flavours)
         if decay not in ("auto", True, False):
             raise ConfigError(f"interaction.decay = {decay!r}: allowed are true, false, "
@@ -130,20 +131,20 @@ class _Upscatter(Interaction):
             raise ConfigError("interaction.decay = true: a massless N (m_N_MeV = 0) cannot "
                               "decay; give m_N_MeV > 0")
         self.decay = self.m_N_MeV > 0.0 if decay == "auto" else bool(decay)
-        if not isinstance(nature, str) or nature not in NATURES:
-            raise ConfigError(f"interaction.nature = {nature!r}: allowed are {list(NATURES)}")
-        self.nature = nature
+        self.nature = one_of("interaction.nature", nature, NATURES)
         self.partner_mass_MeV = None
         self.partner_moment_muB = 0.0
         if partner_mass_MeV is not None or partner_moment_muB is not None:
             if partner_mass_MeV is None or partner_moment_muB is None:
                 raise ConfigError("interaction: N -> N' gamma needs both partner_mass_MeV and "
                                   "partner_moment_muB")
-            m_p = _check_mass(partner_mass_MeV)
+            m_p = non_negative_finite("interaction.partner_mass_MeV", partner_mass_MeV, "MeV",
+                                      what="a sterile-neutrino mass")
             if not m_p < self.m_N_MeV:
                 raise ConfigError(f"interaction.partner_mass_MeV = {partner_mass_MeV!r}: must "
                                   f"be below m_N_MeV = {self.m_N_MeV:g} (N -> N' gamma)")
-            check_moment(partner_moment_muB, allow_zero=False)
+            positive_finite("interaction.mu_muB (partner_moment_muB)", partner_moment_muB,
+                            "mu_B", what="a moment")
             self.partner_mass_MeV = m_p
             self.partner_moment_muB = float(partner_moment_muB)
 
@@ -233,7 +234,7 @@ class _Upscatter(Interaction):
     def _bracket_sup(self, channel: Channel, T_edges, spin: int) -> np.ndarray:
         _, m, M = channel.masses
         # the kernel only ever evaluates energies up to the component's largest
-        return t_bracket_sup(T_edges, m, M, spin, channel.component.E_max) + 1e-12
+        return t_bracket_sup(T_edges, m, M, spin, channel.component.E_max) + BOUND_ROUNDING
 
 
 class DipolePortalNucleus(_Upscatter):
@@ -259,15 +260,11 @@ class DipolePortalNucleus(_Upscatter):
                  partner_moment_muB: float | None = None):
         self._init_common(mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
                           partner_moment_muB)
-        if not isinstance(form_factor, str) or form_factor not in FORM_FACTORS:
-            raise ConfigError(f"interaction.form_factor = {form_factor!r}: allowed are "
-                              f"{sorted(FORM_FACTORS)}")
+        one_of("interaction.form_factor", form_factor, FORM_FACTORS, shown=sorted(FORM_FACTORS))
         if isinstance(spin, (int, float)) and not isinstance(spin, bool):
             spin = {0: "0", 0.5: "1/2"}.get(spin, spin)
-        if not isinstance(spin, str) or spin not in SPINS:
-            raise ConfigError(f"interaction.spin = {spin!r}: allowed are {list(SPINS)}")
         self.form_factor = form_factor
-        self.spin = spin
+        self.spin = one_of("interaction.spin", spin, SPINS)
 
     def __repr__(self) -> str:
         return (f"DipolePortalNucleus(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
@@ -285,9 +282,10 @@ class DipolePortalNucleus(_Upscatter):
         out = []
         for t in detector.nuclei():
             r, a = form_factor_lengths(FORM_FACTORS[self.form_factor], t.A)
-            params = np.array([0.0, self.m_N_MeV, t.mass, HBARC2, t.Z, t.A, self.mu, ALPHA,
-                               self.spin_code(t.Z, t.A), FORM_FACTORS[self.form_factor], r, a],
-                              dtype=np.float64)
+            params = pack_upscatter_nucleus(
+                m_N=self.m_N_MeV, M=t.mass, hbarc2=HBARC2, Z=t.Z, A=t.A, mu=self.mu, alpha=ALPHA,
+                spin=self.spin_code(t.Z, t.A), ff=FORM_FACTORS[self.form_factor], radius=r,
+                length2=a)
             spin_half = self.spin_code(t.Z, t.A) == SPIN_HALF
             out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
                                         self._T_lo(component, detector, t),
@@ -299,7 +297,8 @@ class DipolePortalNucleus(_Upscatter):
         # T dsigma/dT = alpha Z^2 mu^2 F^2(2 M T) x T B(E, T): F^2 by its rigorous sup over the
         # bin, T B by its sup over the bin and every E <= E_max (physics.upscattering).
         p = channel.params
-        M, Z, spin, ff, r, a = p[2], p[4], int(p[8]), int(p[9]), p[10], p[11]
+        M, Z, spin, ff = p[P_M_TARGET], p[UPN_Z], int(p[UPN_SPIN]), int(p[UPN_FF])
+        r, a = p[UPN_RADIUS], p[UPN_LENGTH2]
         T_edges = np.asarray(T_edges, float)
         scale = HBARC2 * ALPHA * Z * Z * self.mu**2
         f2 = ff2_sup(ff, 2 * M * T_edges[:-1], 2 * M * T_edges[1:], r, a)
@@ -332,10 +331,7 @@ class DipolePortalElectron(_Upscatter):
                  partner_moment_muB: float | None = None):
         self._init_common(mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
                           partner_moment_muB)
-        if electrons not in ELECTRON_MODELS:
-            raise ConfigError(f"interaction.electrons = {electrons!r}: allowed are "
-                              f"{list(ELECTRON_MODELS)}")
-        self.electrons = electrons
+        self.electrons = one_of("interaction.electrons", electrons, ELECTRON_MODELS)
 
     def __repr__(self) -> str:
         return (f"DipolePortalElectron(mu_muB={self.mu_muB:g}, m_N_MeV={self.m_N_MeV:g}, "
@@ -350,8 +346,9 @@ class DipolePortalElectron(_Upscatter):
                 binding, cumulative = binding_steps(t.name[2:-1], t.Z)
             else:
                 binding, cumulative = np.zeros(0), np.zeros(0)
-            params = np.concatenate([[0.0, self.m_N_MeV, M_ELECTRON, HBARC2, self.mu, ALPHA,
-                                      t.Z, binding.size], binding, cumulative])
+            params = pack_upscatter_electron(m_N=self.m_N_MeV, m_e=M_ELECTRON, hbarc2=HBARC2,
+                                             mu=self.mu, alpha=ALPHA, Z=t.Z, binding=binding,
+                                             cumulative=cumulative)
             out.append(UpscatterChannel(self, component, t, params, self.pdg_out(component),
                                         self._T_lo(component, detector, t),
                                         detector.T_max, binding[binding > 0],
@@ -363,11 +360,12 @@ class DipolePortalElectron(_Upscatter):
         # and every E <= E_max; the stepping fraction grows with T (binding energies are bin
         # edges): its value at the bin's right edge.
         p = channel.params
-        Z, n = p[6], int(p[7])
+        Z = p[UPE_Z]
+        binding, cumulative = stepping_table(p, UPE_N, UPE_SHELLS)
         T_edges = np.asarray(T_edges, float)
         # (just above the edge: a sampled T may round past a binding energy)
-        frac = np.array([stepping_fraction(t * (1 + 1e-9), p[8:8 + n], p[8 + n:8 + 2 * n], Z)
-                         if n else 1.0 for t in T_edges[1:]])
+        frac = np.array([stepping_fraction(t * (1 + ENVELOPE_SLACK), binding, cumulative, Z)
+                         if binding.size else 1.0 for t in T_edges[1:]])
         return HBARC2 * ALPHA * self.mu**2 * frac * self._bracket_sup(channel, T_edges,
                                                                         SPIN_HALF)
 

@@ -26,13 +26,13 @@ Form factors (F(0) = 1; x = q R):
   R1^2 = c^2 + (7/3) pi^2 a^2 - 5 s^2, c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm.
 - none: F = 1.
 
-Channel parameter layout (mcgen.physics.dispatch; float64):
-    p[0] = p[1] = 0 (massless neutrino), p[2] = M nuclear mass [MeV], p[3] = (hbar c)^2,
-    p[4] = G_F [MeV^-2], p[5] = Q_SM = g_V^p Z + g_V^n N (Eq. 9),
-    p[6] = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),
-    p[7] = radius [MeV^-1] (R_A for Klein-Nystrand, R1 for Helm, 0 for none),
-    p[8] = second length [MeV^-1] (a_k for Klein-Nystrand, s for Helm, 0 for none),
-    p[9] = Z, p[10] = A (for information).
+Channel parameter layout (float64; `pack_cevns`): the common part (mcgen.physics.layout:
+P_M_IN = P_M_OUT = 0, massless neutrino; P_M_TARGET = M nuclear mass [MeV]; P_HBARC2), then
+    CEV_GF = G_F [MeV^-2], CEV_Q = Q_SM = g_V^p Z + g_V^n N (Eq. 9),
+    CEV_FF = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),
+    CEV_RADIUS = radius [MeV^-1] (R_A for Klein-Nystrand, R1 for Helm, 0 for none),
+    CEV_LENGTH2 = second length [MeV^-1] (a_k for Klein-Nystrand, s for Helm, 0 for none),
+    CEV_Z = Z, CEV_A = A (for information).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .layout import P_M_TARGET, P_SPECIFIC, pack_common, place
 from .nuclear_form_factors import (  # noqa: F401  (re-exported)
     FF_HELM,
     FF_KLEIN_NYSTRAND,
@@ -63,6 +64,20 @@ def weak_charge(Z: float, N: float, sin2w: float) -> float:
     return 0.5 * (1.0 - 4.0 * sin2w) * Z - 0.5 * N
 
 
+#: Offsets of the process-specific parameters (module docstring).
+CEV_GF, CEV_Q, CEV_FF, CEV_RADIUS, CEV_LENGTH2, CEV_Z, CEV_A = range(P_SPECIFIC, P_SPECIFIC + 7)
+#: Length of the array.
+CEV_SIZE = CEV_A + 1
+
+
+def pack_cevns(*, M: float, hbarc2: float, G_F: float, Q: float, ff: int, radius: float,
+               length2: float, Z: float, A: float) -> np.ndarray:
+    """Parameter array of `dsigma_dT` (module docstring) for a nucleus of mass M [MeV]."""
+    return pack_common(0.0, 0.0, M, hbarc2, place({
+        CEV_GF: G_F, CEV_Q: Q, CEV_FF: ff, CEV_RADIUS: radius, CEV_LENGTH2: length2, CEV_Z: Z,
+        CEV_A: A}, CEV_SIZE))
+
+
 @njit(cache=True)
 def dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     """CEvNS dsigma/dT [MeV^-3] of a massless (anti)neutrino of energy E [MeV] giving a nuclear
@@ -70,9 +85,10 @@ def dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     0 < T < Tmax(E) = 2 E^2 / (M + 2 E) (where the bracket is <= 0) and for E <= 0."""
     if T <= 0.0 or E <= 0.0:
         return 0.0
-    M = p[2]
+    M = p[P_M_TARGET]
     bracket = 1.0 - T / E - M * T / (2.0 * E * E)
     if bracket <= 0.0:
         return 0.0
-    G_F, Q = p[4], p[5]
-    return G_F * G_F * M / math.pi * Q * Q * bracket * ff2(int(p[6]), 2.0 * M * T, p[7], p[8])
+    G_F, Q = p[CEV_GF], p[CEV_Q]
+    return G_F * G_F * M / math.pi * Q * Q * bracket * ff2(int(p[CEV_FF]), 2.0 * M * T,
+                                                            p[CEV_RADIUS], p[CEV_LENGTH2])

@@ -19,12 +19,15 @@ import numpy as np
 from numba import njit
 
 from . import cevns, electron, ionization, neutrino_spectra, nucleus, spectra, upscattering
+from .layout import (  # noqa: F401  (re-exported: the common channel layout)
+    P_HBARC2,
+    P_M_IN,
+    P_M_OUT,
+    P_M_TARGET,
+    P_SPECIFIC,
+    pack_common,
+)
 from .spectra import Spectrum
-
-#: Offsets of the common part of a channel's parameter array.
-P_M_IN, P_M_OUT, P_M_TARGET, P_HBARC2 = 0, 1, 2, 3
-#: First offset of the process-specific parameters.
-P_SPECIFIC = 4
 
 
 class CrossSection(IntEnum):
@@ -37,12 +40,6 @@ class CrossSection(IntEnum):
     UPSCATTER_NUCLEUS = 4
     UPSCATTER_ELECTRON = 5
     IONIZATION_EPA = 6
-
-
-def pack_common(m_in: float, m_out: float, M: float, hbarc2: float, specific) -> np.ndarray:
-    """A channel's parameter array: incoming, outgoing and target masses [MeV], (hbar c)^2
-    [mm^2 MeV^2], then the process-specific parameters."""
-    return np.array([m_in, m_out, M, hbarc2, *specific], dtype=np.float64)
 
 
 @njit(cache=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
+
+from ..tolerances import KINEMATIC_EDGE
+from .layout import P_SPECIFIC, pack_common, place
 
 
 @njit(cache=True)
@@ -26,7 +30,7 @@ def sm_dsigma_dT(E: float, T: float, gl: float, gr: float, m_e: float, G_F: floa
     dsigma/dT = (2 G_F^2 m_e / pi) [g_L^2 + g_R^2 (1 - T/E)^2 - g_L g_R m_e T / E^2]
     ('t Hooft, PLB 37 (1971) 195; P. Vogel, J. Engel, PRD 39 (1989) 3378 Eq. 1 with
     g_V = g_L + g_R, g_A = g_L - g_R). Zero outside 0 < T <= 2E^2/(m_e + 2E)."""
-    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + KINEMATIC_EDGE):
         return 0.0
     y = 1.0 - T / E
     bracket = gl * gl + gr * gr * y * y - gl * gr * m_e * T / (E * E)
@@ -37,7 +41,7 @@ def sm_dsigma_dT(E: float, T: float, gl: float, gr: float, m_e: float, G_F: floa
 def magnetic_dsigma_dT(E: float, T: float, kappa: float, alpha: float, m_e: float) -> float:
     """Magnetic-moment term for a moment kappa mu_B [MeV^-3], paper 001 Eq. (2.1) = paper 003
     Eq. (2): (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2 (adds incoherently to the SM term)."""
-    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + KINEMATIC_EDGE):
         return 0.0
     return math.pi * alpha * alpha / (m_e * m_e) * (1.0 / T - 1.0 / E) * kappa * kappa
 
@@ -55,10 +59,32 @@ def stepping_fraction(T: float, binding, cumulative, Z: float) -> float:
     return n / Z
 
 
-#: Channel parameter layout of `nu_e_dsigma_dT` after the common part
-#: (mcgen.physics.dispatch.pack_common): g_L, g_R, G_F [MeV^-2], kappa [mu_B], alpha, m_e
-#: [MeV], Z, n, then the n binding energies [MeV] and their cumulative electron counts.
-NUE_GL, NUE_GR, NUE_GF, NUE_KAPPA, NUE_ALPHA, NUE_M_E, NUE_Z, NUE_N, NUE_SHELLS = range(4, 13)
+#: Channel parameter layout of `nu_e_dsigma_dT`: the common part (mcgen.physics.layout:
+#: massless neutrino in and out, P_M_TARGET = m_e, (hbar c)^2), then NUE_GL, NUE_GR the chiral
+#: couplings, NUE_GF G_F [MeV^-2], NUE_KAPPA moment [mu_B], NUE_ALPHA, NUE_M_E m_e [MeV], NUE_Z
+#: the atom's Z, NUE_N the number n of binding steps (0: free electrons), then from NUE_SHELLS
+#: the n binding energies [MeV] (ascending) and their n cumulative electron counts.
+NUE_GL, NUE_GR, NUE_GF, NUE_KAPPA, NUE_ALPHA, NUE_M_E, NUE_Z, NUE_N, NUE_SHELLS = range(
+    P_SPECIFIC, P_SPECIFIC + 9)
+
+
+def pack_nu_e(*, m_e: float, hbarc2: float, gl: float, gr: float, G_F: float, kappa: float,
+              alpha: float, Z: float, binding, cumulative) -> np.ndarray:
+    """Parameter array of `nu_e_dsigma_dT` (layout above): a massless (anti)neutrino on the
+    electrons of an atom of charge Z, with the stepping table (binding energies [MeV],
+    cumulative electron counts; both empty for free electrons)."""
+    binding = np.asarray(binding, dtype=np.float64)
+    fixed = place({NUE_GL: gl, NUE_GR: gr, NUE_GF: G_F, NUE_KAPPA: kappa, NUE_ALPHA: alpha,
+                   NUE_M_E: m_e, NUE_Z: Z, NUE_N: binding.size}, NUE_SHELLS)
+    return pack_common(0.0, 0.0, m_e, hbarc2, np.concatenate([fixed, binding, cumulative]))
+
+
+def stepping_table(p: np.ndarray, n_at: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """(binding energies, cumulative counts) of the stepping table in a parameter array p: n =
+    p[n_at] binding energies from offset `first`, then their n cumulative counts (e.g.
+    ``stepping_table(p, NUE_N, NUE_SHELLS)``)."""
+    n = int(p[n_at])
+    return p[first:first + n], p[first + n:first + 2 * n]
 
 
 @njit(cache=True)

@@ -26,14 +26,20 @@ import numpy as np
 from numba import njit
 
 from ..constants import ALPHA, M_ELECTRON, M_MUON, MU_BOHR, cm, eV
+from ..tolerances import ROOT_XTOL
 
 #: K = 4 pi N_A r_e^2 m_e c^2 [MeV cm^2/mol], [PDG] Table 34.1.
 K_BETHE = 0.307075
 #: 2 ln 10: delta = 2 ln(10) x - Cbar at high x = log10(beta gamma), [PDG] Eq. (34.7).
 _TWO_LN10 = 2.0 * math.log(10.0)
 
-#: PDG "standard rock" (Z = 11, A = 22), [Groom] and shared/data/README.md:
-#: (Z/A, I [MeV], rho [g/cm^3], a, k, x0, x1, Cbar, delta0).
+#: Layout of a material (a tuple or array, e.g. STANDARD_ROCK): Z/A, mean excitation energy I
+#: [MeV], density rho [g/cm^3], Sternheimer a, k, x0, x1, Cbar, delta0 ([PDG] Eq. (34.7)).
+(ROCK_Z_OVER_A, ROCK_I, ROCK_RHO, ROCK_A, ROCK_K, ROCK_X0, ROCK_X1, ROCK_CBAR,
+ ROCK_DELTA0) = range(9)
+ROCK_SIZE = 9
+
+#: PDG "standard rock" (Z = 11, A = 22), [Groom] and shared/data/README.md, in that layout.
 STANDARD_ROCK = (0.5, 136.4 * eV, 2.65, 0.0830, 3.4120, 0.0492, 3.0549, 3.7738, 0.0)
 #: Muon minimum-ionisation mass stopping power of standard rock [MeV cm^2/g], [Groom].
 STANDARD_ROCK_DEDX_MIN = 1.687
@@ -247,7 +253,7 @@ def propagate_dipole(E0: float, m: float, mu_muB: float, X_g_cm2: float,
         stop_checked = stop_checked or u == u_stop
         # Newton: dF/du = -dX/dlnp, so u_new = u + f / (dX/dlnp)
         step = f / _dX_dlnp(u, m, mu_muB, Z_over_A, I, rho, a, k, x0, x1, Cbar, delta0)
-        tol = 1e-14 * max(1.0, abs(u))  # p known to ~1e-14 relative
+        tol = ROOT_XTOL * max(1.0, abs(u))  # p known to ~ROOT_XTOL relative
         if abs(step) <= tol or hi - lo <= tol:
             break
         u_new = u + step
@@ -262,11 +268,13 @@ def propagate_dipole(E0: float, m: float, mu_muB: float, X_g_cm2: float,
 
 @njit(cache=True)
 def _propagate_kernel(E0, X, m, mu_muB, mat, t_cut, bg_min):
-    """Loop of ``propagate_dipole`` over 1-d arrays E0, X of equal size; mat = material tuple."""
+    """Loop of ``propagate_dipole`` over 1-d arrays E0, X of equal size; mat = material tuple
+    (ROCK_* layout)."""
     out = np.empty(E0.size)
     for i in range(E0.size):
-        out[i] = propagate_dipole(E0[i], m, mu_muB, X[i], mat[0], mat[1], mat[2], mat[3],
-                                  mat[4], mat[5], mat[6], mat[7], mat[8], t_cut, bg_min)
+        out[i] = propagate_dipole(E0[i], m, mu_muB, X[i], mat[ROCK_Z_OVER_A], mat[ROCK_I],
+                                  mat[ROCK_RHO], mat[ROCK_A], mat[ROCK_K], mat[ROCK_X0],
+                                  mat[ROCK_X1], mat[ROCK_CBAR], mat[ROCK_DELTA0], t_cut, bg_min)
     return out
 
 

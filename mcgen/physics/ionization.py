@@ -14,13 +14,14 @@ magnetic moment; the accepted treatment is the free-electron cross section (pape
 with the stepping approximation (mcgen process ``nu_electron_elastic`` with
 ``electrons="stepping"``). Implemented only so that paper 003 can be reproduced.
 
-Parameter layout of a channel (p[0:4] common, see mcgen.physics.dispatch):
-p[4] = kappa [mu_B], p[5] = alpha, p[6] = m_e [MeV], p[7] = n, p[8:8+n] = ln(E_gamma / MeV)
-of the table nodes (non-decreasing; an absorption edge is a node given twice, the value below
-the edge first), p[8+n:8+2n] = ln(sigma_gammaA / MeV^-2) at the nodes. sigma_gammaA is
-interpolated linearly in (ln E_gamma, ln sigma), extrapolated with the last segment above the
-table and zero below it (more than 1e-12 in ln E below its first node);
-mcgen.interactions.ionization builds the table from xraydb.
+Parameter layout of a channel (`pack_epa`; common part in mcgen.physics.layout: massless
+neutrino in and out, P_M_TARGET = m_e): EPA_KAPPA = kappa [mu_B], EPA_ALPHA = alpha,
+EPA_M_E = m_e [MeV], EPA_N = n, then from EPA_TABLE the n values ln(E_gamma / MeV) of the table
+nodes (non-decreasing; an absorption edge is a node given twice, the value below the edge
+first) and the n values ln(sigma_gammaA / MeV^-2) at the nodes. sigma_gammaA is interpolated
+linearly in (ln E_gamma, ln sigma), extrapolated with the last segment above the table and zero
+below it (more than TABLE_EDGE in ln E below its first node); mcgen.interactions.ionization
+builds the table from xraydb.
 """
 
 from __future__ import annotations
@@ -30,8 +31,29 @@ import math
 import numpy as np
 from numba import njit
 
-#: Index of the table length in the parameter array.
-P_N = 7
+from ..tolerances import KINEMATIC_EDGE, TABLE_EDGE
+from .layout import P_SPECIFIC, pack_common, place
+
+#: Offsets of the process-specific parameters (module docstring).
+EPA_KAPPA, EPA_ALPHA, EPA_M_E, EPA_N, EPA_TABLE = range(P_SPECIFIC, P_SPECIFIC + 5)
+#: Offset of the table length (older name of EPA_N).
+P_N = EPA_N
+
+
+def pack_epa(*, m_e: float, hbarc2: float, kappa: float, alpha: float, ln_E, ln_sigma
+             ) -> np.ndarray:
+    """Parameter array of `epa_dsigma_dT` (module docstring) with the photoabsorption table
+    (ln E_gamma nodes, ln sigma_gammaA at the nodes)."""
+    ln_E = np.asarray(ln_E, dtype=np.float64)
+    fixed = place({EPA_KAPPA: kappa, EPA_ALPHA: alpha, EPA_M_E: m_e, EPA_N: ln_E.size},
+                  EPA_TABLE)
+    return pack_common(0.0, 0.0, m_e, hbarc2, np.concatenate([fixed, ln_E, ln_sigma]))
+
+
+def table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ln E_gamma nodes, ln sigma_gammaA at the nodes) of a channel's parameter array."""
+    n = int(p[EPA_N])
+    return p[EPA_TABLE:EPA_TABLE + n], p[EPA_TABLE + n:EPA_TABLE + 2 * n]
 
 
 @njit(cache=True)
@@ -40,13 +62,13 @@ def sigma_gamma(T: float, p: np.ndarray) -> float:
     energy T [MeV]: log-log linear between the table nodes (right-continuous at an absorption
     edge: the edge itself takes the value above it), extrapolated with the last segment above
     the table, 0 below it."""
-    n = int(p[P_N])
-    x = p[P_N + 1:P_N + 1 + n]
-    y = p[P_N + 1 + n:P_N + 1 + 2 * n]
+    n = int(p[EPA_N])
+    x = p[EPA_TABLE:EPA_TABLE + n]
+    y = p[EPA_TABLE + n:EPA_TABLE + 2 * n]
     if not T > 0.0:
         return 0.0
     lt = math.log(T)
-    if lt < x[0] - 1e-12:
+    if lt < x[0] - TABLE_EDGE:
         return 0.0
     k = np.searchsorted(x, lt, side="right") - 1  # last node <= lt
     if k >= n - 1:
@@ -63,8 +85,8 @@ def epa_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     dsigma/dT = kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T) / T,
     for 0 < T <= 2 E^2 / (m_e + 2 E) (the ejected electron's two-body limit, the recoil
     kinematics used by mcgen), 0 elsewhere."""
-    kappa, alpha, m_e = p[4], p[5], p[6]
-    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + 1e-12):
+    kappa, alpha, m_e = p[EPA_KAPPA], p[EPA_ALPHA], p[EPA_M_E]
+    if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + KINEMATIC_EDGE):
         return 0.0
     r = E / m_e
     return kappa * kappa * alpha / math.pi * r * r * sigma_gamma(T, p) / T

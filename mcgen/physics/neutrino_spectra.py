@@ -1,13 +1,20 @@
 """Neutrino source spectra: reactor antineutrinos, stopped-pion decay at rest, 51Cr lines.
 
 Spectral kernels follow mcgen.physics.spectra: ``kernel(E, p)`` with E the neutrino energy
-[MeV] and p a float64 parameter array, returning the differential flux (p[0] is the overall
-normalisation). Each kernel is monotone between the nodes given by its ``*_nodes`` function,
-which is what the sampler's envelope needs. Lines (pion prompt nu_mu, 51Cr) are given as
-(energies, branchings) and are not kernels.
+[MeV] and p a float64 parameter array, returning the differential flux (its first value,
+REA_NORM / MICHEL_NORM, is the overall normalisation). Each kernel is monotone between the
+nodes given by its ``*_nodes`` function, which is what the sampler's envelope needs. Lines
+(pion prompt nu_mu, 51Cr) are given as (energies, branchings) and are not kernels.
 
 The plain-Python helpers (``*_params``, ``*_nodes``, flux normalisations) only pack numbers;
 the numbers themselves are module-level constants with their citations.
+
+Parameter layouts (named offsets below; ``pack_reactor``, ``pack_michel``):
+- reactor_antinu: REA_NORM, REA_E_LO, REA_E_HI, REA_E_JOIN, REA_N_ISO (number of isotopes),
+  then from REA_ISOTOPES one block of REA_STRIDE values per isotope: at REA_WEIGHT its fission
+  fraction, from REA_HM its 6 Huber-Mueller coefficients a_0..a_5, from REA_VE its 3
+  Vogel-Engel coefficients a_0..a_2;
+- michel_nue, michel_numubar: MICHEL_NORM, MICHEL_M_MU.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from particle import Particle
 
 from ..constants import M_MUON, MeV, day, keV, m, s
 from ..errors import ConfigError
+from ..validation import non_negative_finite, positive_finite, probability
+from .layout import at_offsets
 
 # ---------------------------------------------------------------------------------------------
 # Reactor antineutrinos
@@ -73,8 +82,33 @@ MEV_IN_JOULE = 1.602176634e-13
 # reactor_nodes so the sampler's envelope sees both sides. Both pieces decrease monotonically:
 # a1, a2 < 0 in every Vogel-Engel fit, and every Huber-Mueller fit decreases on [2, 8] MeV.
 
-_REACTOR_HEADER = 5  # p[0:5] = norm, E_lo, E_hi, E_join, n_isotopes
-_REACTOR_STRIDE = 10  # per isotope: weight, 6 Huber-Mueller, 3 Vogel-Engel coefficients
+REA_NORM, REA_E_LO, REA_E_HI, REA_E_JOIN, REA_N_ISO = range(5)
+REA_ISOTOPES = 5  # first isotope block
+REA_WEIGHT, REA_HM, REA_VE = 0, 1, 7  # inside a block: weight, 6 Huber-Mueller, 3 Vogel-Engel
+REA_STRIDE = 10  # values per isotope block
+_REACTOR_HEADER = REA_ISOTOPES  # older names
+_REACTOR_STRIDE = REA_STRIDE
+
+
+def pack_reactor(*, norm: float, E_lo: float, E_hi: float, E_join: float, isotopes
+                 ) -> np.ndarray:
+    """Parameter array of `reactor_antinu` (module docstring); isotopes: (fission fraction,
+    6 Huber-Mueller coefficients, 3 Vogel-Engel coefficients) of each isotope."""
+    head = at_offsets({REA_NORM: norm, REA_E_LO: E_lo, REA_E_HI: E_hi, REA_E_JOIN: E_join,
+                       REA_N_ISO: len(isotopes)}, size=REA_ISOTOPES)
+    blocks = []
+    for weight, hm, ve in isotopes:
+        block = np.empty(REA_STRIDE, dtype=np.float64)
+        block[REA_WEIGHT] = weight
+        block[REA_HM:REA_HM + 6] = hm
+        block[REA_VE:REA_VE + 3] = ve
+        blocks.append(block)
+    return np.concatenate([head, *blocks])
+
+
+def reactor_weights(p: np.ndarray) -> np.ndarray:
+    """The fission fractions in a parameter array of `reactor_antinu`."""
+    return p[REA_ISOTOPES + REA_WEIGHT::REA_STRIDE]
 
 
 @njit(cache=True)
@@ -84,20 +118,22 @@ def reactor_antinu(E: float, p: np.ndarray) -> float:
     S_i = exp(a0 + a1 E + a2 E^2) below E_join (Vogel-Engel, PRD 39 (1989) 3378) and
     S_i = exp(sum_{k=0}^5 a_k E^k) from E_join (Huber, PRC 84 (2011) 024617; Mueller et al.,
     PRC 83 (2011) 054615 for U238). With norm = fissions per area per time this is dPhi/dE."""
-    norm, e_lo, e_hi, e_join = p[0], p[1], p[2], p[3]
+    norm, e_lo, e_hi, e_join = p[REA_NORM], p[REA_E_LO], p[REA_E_HI], p[REA_E_JOIN]
     if E < e_lo or E > e_hi:
         return 0.0
-    n = int(p[4])
+    n = int(p[REA_N_ISO])
     total = 0.0
     for i in range(n):
-        b = _REACTOR_HEADER + _REACTOR_STRIDE * i
+        b = REA_ISOTOPES + REA_STRIDE * i
         if E >= e_join:
-            x = p[b + 6]
-            for k in range(5, 0, -1):
-                x = x * E + p[b + k]
+            h = b + REA_HM  # Horner: a_5 E^5 + ... + a_0
+            x = p[h + 5]
+            for k in range(4, -1, -1):
+                x = x * E + p[h + k]
         else:
-            x = p[b + 7] + E * (p[b + 8] + E * p[b + 9])
-        total += p[b] * math.exp(x)
+            v = b + REA_VE
+            x = p[v] + E * (p[v + 1] + E * p[v + 2])
+        total += p[b + REA_WEIGHT] * math.exp(x)
     return norm * total
 
 
@@ -138,17 +174,13 @@ def reactor_params(fractions=PWR_FISSION_FRACTIONS, norm: float = 1.0, E_lo: flo
     (end of the Huber-Mueller fits; zero above). E_join: where Vogel-Engel hands over to
     Huber-Mueller (2 MeV; E_join >= E_hi gives the pure Vogel-Engel spectrum)."""
     f = _fractions(fractions)
-    if not (math.isfinite(norm) and norm >= 0):
-        raise ConfigError(f"norm = {norm!r}: must be finite and >= 0")
+    non_negative_finite("norm", norm)
     if not (0.0 <= E_lo < E_hi <= REACTOR_E_MAX):
         raise ConfigError(f"E_lo, E_hi = {E_lo!r}, {E_hi!r}: need 0 <= E_lo < E_hi <= "
                           f"{REACTOR_E_MAX / MeV:g} MeV (the Huber-Mueller fits end at 8 MeV)")
-    p = [norm, E_lo, E_hi, E_join, float(len(REACTOR_ISOTOPES))]
-    for w, iso in zip(f, REACTOR_ISOTOPES):
-        p.append(w)
-        p.extend(HUBER_MUELLER_COEFFS[iso])
-        p.extend(VOGEL_ENGEL_COEFFS[iso])
-    return np.array(p, dtype=np.float64)
+    return pack_reactor(norm=norm, E_lo=E_lo, E_hi=E_hi, E_join=E_join, isotopes=[
+        (w, HUBER_MUELLER_COEFFS[iso], VOGEL_ENGEL_COEFFS[iso])
+        for w, iso in zip(f, REACTOR_ISOTOPES)])
 
 
 def reactor_nodes(E_lo: float = 0.0, E_hi: float = REACTOR_E_MAX,
@@ -165,8 +197,7 @@ def reactor_fissions_per_second(thermal_power_MW: float, fractions,
     fission [MeV] (e.g. ENERGY_PER_FISSION_MEV, Ma et al. PRC 88 (2013) 014605)."""
     f = _fractions(fractions)
     e = _per_isotope("energies_per_fission_MeV", energies_per_fission_MeV)
-    if not (math.isfinite(thermal_power_MW) and thermal_power_MW >= 0):
-        raise ConfigError(f"thermal_power_MW = {thermal_power_MW!r}: must be finite and >= 0")
+    non_negative_finite("thermal_power_MW", thermal_power_MW, "MW")
     if np.any(e <= 0):
         raise ConfigError(f"energies_per_fission_MeV = {energies_per_fission_MeV!r}: must be > 0")
     return thermal_power_MW * 1e6 / (float(f @ e) * MEV_IN_JOULE)
@@ -177,8 +208,7 @@ def reactor_flux_norm(thermal_power_MW: float, fractions, energies_per_fission_M
     """Fissions per unit area per unit time at distance L from an isotropic point reactor,
     rate / (4 pi L^2), in internal units (multiply by cm2 * s for cm^-2 s^-1). Use as the norm
     of reactor_params: then reactor_antinu is dPhi/dE in internal units."""
-    if not (math.isfinite(distance_m) and distance_m > 0):
-        raise ConfigError(f"distance_m = {distance_m!r}: must be finite and > 0")
+    positive_finite("distance_m", distance_m, "m")
     rate = reactor_fissions_per_second(thermal_power_MW, fractions, energies_per_fission_MeV)
     L = distance_m * m
     return rate / s / (4.0 * math.pi * L * L)
@@ -194,13 +224,20 @@ M_PION_CHARGED = Particle.from_pdgid(211).mass * MeV
 #: Prompt nu_mu energy from pi+ -> mu+ nu_mu at rest, (m_pi^2 - m_mu^2) / (2 m_pi) = 29.79 MeV.
 PION_PROMPT_NUMU_ENERGY = (M_PION_CHARGED**2 - M_MUON**2) / (2.0 * M_PION_CHARGED)
 
+MICHEL_NORM, MICHEL_M_MU = 0, 1
+
+
+def pack_michel(*, norm: float, m_mu: float) -> np.ndarray:
+    """Parameter array of michel_nue / michel_numubar (module docstring)."""
+    return at_offsets({MICHEL_NORM: norm, MICHEL_M_MU: m_mu})
+
 
 @njit(cache=True)
 def michel_nue(E: float, p: np.ndarray) -> float:
     """nu_e from mu+ decay at rest, p = (norm, m_mu): norm (192 / m_mu) y^2 (1/2 - y),
     y = E / m_mu in [0, 1/2] (data README; massless e+, no radiative corrections); unit integral
     for norm = 1, mean energy 0.3 m_mu. Rises to its maximum at y = 1/3, then falls."""
-    norm, mmu = p[0], p[1]
+    norm, mmu = p[MICHEL_NORM], p[MICHEL_M_MU]
     y = E / mmu
     if y < 0.0 or y > 0.5:
         return 0.0
@@ -212,7 +249,7 @@ def michel_numubar(E: float, p: np.ndarray) -> float:
     """nu_mu-bar from mu+ decay at rest, p = (norm, m_mu): norm (64 / m_mu) y^2 (3/4 - y),
     y = E / m_mu in [0, 1/2] (data README); unit integral for norm = 1, mean energy
     0.35 m_mu. Increasing on the whole range."""
-    norm, mmu = p[0], p[1]
+    norm, mmu = p[MICHEL_NORM], p[MICHEL_M_MU]
     y = E / mmu
     if y < 0.0 or y > 0.5:
         return 0.0
@@ -222,7 +259,7 @@ def michel_numubar(E: float, p: np.ndarray) -> float:
 def michel_params(norm: float = 1.0, m_mu: float = M_MUON) -> np.ndarray:
     """Parameter array (norm, m_mu) of michel_nue / michel_numubar; norm = neutrinos of that
     flavour per unit area per unit time (one of each per stopped pi+)."""
-    return np.array([norm, m_mu], dtype=np.float64)
+    return pack_michel(norm=norm, m_mu=m_mu)
 
 
 def michel_nue_nodes(m_mu: float = M_MUON) -> np.ndarray:
@@ -271,8 +308,7 @@ def cr51_lines(k_fraction: float | None = None) -> tuple[np.ndarray, np.ndarray]
     if k_fraction is None:
         e, b = zip(*CR51_LINES_PAPER001)
         return np.array(e), np.array(b)
-    if not (math.isfinite(k_fraction) and 0.0 <= k_fraction <= 1.0):
-        raise ConfigError(f"k_fraction = {k_fraction!r}: must be in [0, 1]")
+    probability("k_fraction", k_fraction, what="a fraction")
     g, x, k = CR51_BRANCH_GROUND, CR51_BRANCH_320, k_fraction
     b = np.array([g * k, g * (1.0 - k), x * k, x * (1.0 - k)])
     return np.array(CR51_LINES_KL), b / b.sum()
@@ -295,4 +331,7 @@ __all__ = [
     "cr51_decays", "cr51_lines", "michel_nue", "michel_nue_nodes", "michel_numubar",
     "michel_numubar_nodes", "michel_params", "pion_prompt_line", "reactor_antinu",
     "reactor_flux_norm", "reactor_fissions_per_second", "reactor_nodes", "reactor_params",
+    "MICHEL_M_MU", "MICHEL_NORM", "REA_E_HI", "REA_E_JOIN", "REA_E_LO", "REA_HM", "REA_ISOTOPES",
+    "REA_NORM", "REA_N_ISO", "REA_STRIDE", "REA_VE", "REA_WEIGHT", "pack_michel", "pack_reactor",
+    "reactor_weights",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from ..constants import HBARC, fm
+from ..tolerances import BOUND_ROUNDING, ROOT_XTOL
 
 #: Form-factor codes.
 FF_NONE = 0
@@ -105,7 +106,7 @@ def _j2_zeros(x_max: float) -> np.ndarray:
         return np.zeros(0)
     grid = np.arange(5.0, x_max + 0.25, 0.25)
     vals = special.spherical_jn(2, grid)
-    out = [optimize.brentq(lambda x: special.spherical_jn(2, x), a, b, xtol=1e-14)
+    out = [optimize.brentq(lambda x: special.spherical_jn(2, x), a, b, xtol=ROOT_XTOL)
            for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]) if fa * fb < 0]
     return np.array(out)
 
@@ -129,4 +130,4 @@ def ff2_sup(kind: int, q2_lo, q2_hi, R: float, s: float) -> np.ndarray:
         y2 = 1.0 / (1.0 + q2_lo * s * s) ** 2
     else:
         y2 = np.exp(-q2_lo * s * s)
-    return g2 * y2 * (1.0 + 1e-12)
+    return g2 * y2 * (1.0 + BOUND_ROUNDING)

@@ -12,6 +12,7 @@ from numba import njit
 
 from ..physics.kinematics import recoil_range
 from .dispatch import dsigma_dT
+from .layout import P_M_IN, P_M_OUT, P_M_TARGET
 
 GL_X, GL_W = np.polynomial.legendre.leggauss(8)
 N_SUB = 16  # sub-intervals per smooth piece in ln T
@@ -21,7 +22,7 @@ N_SUB = 16  # sub-intervals per smooth piece in ln T
 def sigma_visible(proc, p, E, T_lo, T_hi, T_breaks) -> float:
     """Integral of dsigma/dT [mm^2] over T in [max(T_lo, Tmin(E)), min(T_hi, Tmax(E))],
     composite Gauss-Legendre in ln T, split at T_breaks (non-smooth points in T)."""
-    tmin, tmax = recoil_range(E, p[0], p[1], p[2])
+    tmin, tmax = recoil_range(E, p[P_M_IN], p[P_M_OUT], p[P_M_TARGET])
     a = max(T_lo, tmin)
     b = min(T_hi, tmax)
     if not b > a or a <= 0.0:

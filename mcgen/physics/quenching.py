@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..validation import positive_finite
 
 #: Lindhard's k = K_LINDHARD Z^(2/3) A^(-1/2) (Lindhard et al. 1963).
 K_LINDHARD = 0.133
@@ -36,13 +36,7 @@ def lindhard_k(Z: float, A: float) -> float:
 def _k(Z, A, k):
     if k is None:
         return lindhard_k(Z, A)
-    try:
-        ok = not isinstance(k, bool) and bool(np.isfinite(float(k)) and float(k) > 0)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ConfigError(f"quenching k = {k!r}: must be a number > 0 (Lindhard's k)")
-    return float(k)
+    return positive_finite("quenching k", k, "Lindhard's k", what="a number")
 
 
 def _g(T_keV, Z):

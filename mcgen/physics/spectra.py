@@ -2,6 +2,13 @@
 
 Each kernel takes its parameters as a float64 array so that the sampler can dispatch on a
 kind code (see mcgen.physics.dispatch). Every shape is monotone between its nodes.
+
+Parameter layouts (named offsets below, one ``pack_...`` builder each):
+- broken_power_law: BPL_NORM, BPL_E_LO, BPL_E_HI, BPL_E_BREAK, BPL_G1, BPL_G2;
+- momentum_power_law: MPL_NORM, MPL_E_LO, MPL_E_HI, MPL_MASS, MPL_GAMMA;
+- table_linear: TAB_N = n, then from TAB_X the n abscissae (increasing) and the n values
+  (also the layout of a tabulated zenith-angle distribution, mcgen.geometry.direction);
+- line: LINE_INTENSITY, LINE_ENERGY.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from enum import IntEnum
 
 import numpy as np
 from numba import njit
+
+from .layout import at_offsets
 
 
 class Spectrum(IntEnum):
@@ -26,12 +35,49 @@ class Spectrum(IntEnum):
     MICHEL_NUMUBAR = 7
 
 
+BPL_NORM, BPL_E_LO, BPL_E_HI, BPL_E_BREAK, BPL_G1, BPL_G2 = range(6)
+MPL_NORM, MPL_E_LO, MPL_E_HI, MPL_MASS, MPL_GAMMA = range(5)
+TAB_N, TAB_X = 0, 1
+LINE_INTENSITY, LINE_ENERGY = 0, 1
+
+
+def pack_broken_power_law(*, norm: float, E_lo: float, E_hi: float, E_break: float, g1: float,
+                          g2: float) -> np.ndarray:
+    """Parameter array of `broken_power_law`."""
+    return at_offsets({BPL_NORM: norm, BPL_E_LO: E_lo, BPL_E_HI: E_hi, BPL_E_BREAK: E_break,
+                       BPL_G1: g1, BPL_G2: g2})
+
+
+def pack_momentum_power_law(*, norm: float, E_lo: float, E_hi: float, m: float,
+                            gamma: float) -> np.ndarray:
+    """Parameter array of `momentum_power_law`."""
+    return at_offsets({MPL_NORM: norm, MPL_E_LO: E_lo, MPL_E_HI: E_hi, MPL_MASS: m,
+                       MPL_GAMMA: gamma})
+
+
+def pack_table_linear(x, y) -> np.ndarray:
+    """Parameter array of `table_linear`: the points (x[k], y[k]), x increasing."""
+    x = np.asarray(x, dtype=np.float64).ravel()
+    y = np.asarray(y, dtype=np.float64).ravel()
+    out = np.empty(TAB_X + 2 * x.size, dtype=np.float64)
+    out[TAB_N] = x.size
+    out[TAB_X:TAB_X + x.size] = x
+    out[TAB_X + x.size:] = y
+    return out
+
+
+def pack_line(*, intensity: float, energy: float) -> np.ndarray:
+    """Parameter array of `line`."""
+    return at_offsets({LINE_INTENSITY: intensity, LINE_ENERGY: energy})
+
+
 @njit(cache=True)
 def broken_power_law(E: float, p: np.ndarray) -> float:
     """p = (norm, E_lo, E_hi, E_break, g1, g2): norm E^g1 for E_lo <= E < E_break and
     norm E_break^(g1 - g2) E^g2 for E_break <= E <= E_hi (continuous at E_break).
     With g1 = 1, g2 = -2.7, E_break = 40 MeV this is paper 000 Eq. (21)."""
-    norm, e_lo, e_hi, e_b, g1, g2 = p[0], p[1], p[2], p[3], p[4], p[5]
+    norm, e_lo, e_hi, e_b = p[BPL_NORM], p[BPL_E_LO], p[BPL_E_HI], p[BPL_E_BREAK]
+    g1, g2 = p[BPL_G1], p[BPL_G2]
     if E < e_lo or E > e_hi:
         return 0.0
     if E < e_b:
@@ -42,7 +88,8 @@ def broken_power_law(E: float, p: np.ndarray) -> float:
 @njit(cache=True)
 def momentum_power_law(E: float, p: np.ndarray) -> float:
     """p = (norm, E_lo, E_hi, m, gamma): norm (E^2 - m^2)^-gamma, paper 000 Eq. (11)."""
-    norm, e_lo, e_hi, m, gamma = p[0], p[1], p[2], p[3], p[4]
+    norm, e_lo, e_hi = p[MPL_NORM], p[MPL_E_LO], p[MPL_E_HI]
+    m, gamma = p[MPL_MASS], p[MPL_GAMMA]
     if E < e_lo or E > e_hi:
         return 0.0
     return norm * (E * E - m * m) ** (-gamma)
@@ -51,9 +98,9 @@ def momentum_power_law(E: float, p: np.ndarray) -> float:
 @njit(cache=True)
 def table_linear(E: float, p: np.ndarray) -> float:
     """p = (n, x_0..x_{n-1}, y_0..y_{n-1}): linear interpolation, zero outside [x_0, x_{n-1}]."""
-    n = int(p[0])
-    x = p[1 : 1 + n]
-    y = p[1 + n : 1 + 2 * n]
+    n = int(p[TAB_N])
+    x = p[TAB_X : TAB_X + n]
+    y = p[TAB_X + n : TAB_X + 2 * n]
     if E < x[0] or E > x[n - 1]:
         return 0.0
     j = np.searchsorted(x, E, side="right") - 1
@@ -66,4 +113,4 @@ def table_linear(E: float, p: np.ndarray) -> float:
 @njit(cache=True)
 def line(E: float, p: np.ndarray) -> float:
     """p = (intensity, E0): a monoenergetic line; the value is the intensity at E = E0."""
-    return p[0] if E == p[1] else 0.0
+    return p[LINE_INTENSITY] if E == p[LINE_ENERGY] else 0.0

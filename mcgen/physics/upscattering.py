@@ -43,18 +43,19 @@ Nuclear form factor F (F(0) = 1, x = q R, monotone factor Y):
   Astropart. Phys. 6 (1996) 87): F = 3 j1(x)/x x exp(-q^2 s^2 / 2), R = R1.
 - none: F = 1.
 
-Channel parameter layouts (float64; common part in mcgen.physics.dispatch):
-  nucleus (PROC_UPSCATTER_NUCLEUS):
-    p[0] = 0 (massless neutrino), p[1] = m_N [MeV], p[2] = M nuclear mass [MeV],
-    p[3] = (hbar c)^2, p[4] = Z, p[5] = A, p[6] = mu = mu/mu_B x mu_B [MeV^-1],
-    p[7] = alpha, p[8] = spin code (SPIN_ZERO: Eq. 6, SPIN_HALF: Eq. 4),
-    p[9] = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),
-    p[10] = radius [MeV^-1] (R_A or R1; 0 for none), p[11] = a_k or s [MeV^-1] (0 for none).
-  electron (PROC_UPSCATTER_ELECTRON):
-    p[0] = 0, p[1] = m_N [MeV], p[2] = m_e [MeV], p[3] = (hbar c)^2, p[4] = mu [MeV^-1],
-    p[5] = alpha, p[6] = Z of the atom, p[7] = n binding steps (0: free electrons),
-    p[8:8+n] = binding energies [MeV] (ascending), p[8+n:8+2n] = cumulative electron counts
-    (stepping approximation, mcgen.physics.electron.stepping_fraction).
+Channel parameter layouts (float64; common part in mcgen.physics.layout: P_M_IN = 0, massless
+neutrino; P_M_OUT = m_N [MeV]; P_M_TARGET = M; P_HBARC2 = (hbar c)^2):
+  nucleus (`pack_upscatter_nucleus`, CrossSection.UPSCATTER_NUCLEUS), M the nuclear mass:
+    UPN_Z = Z, UPN_A = A, UPN_MU = mu = mu/mu_B x mu_B [MeV^-1], UPN_ALPHA = alpha,
+    UPN_SPIN = spin code (SPIN_ZERO: Eq. 6, SPIN_HALF: Eq. 4),
+    UPN_FF = form-factor code (FF_NONE, FF_KLEIN_NYSTRAND, FF_HELM),
+    UPN_RADIUS = radius [MeV^-1] (R_A or R1; 0 for none),
+    UPN_LENGTH2 = a_k or s [MeV^-1] (0 for none).
+  electron (`pack_upscatter_electron`, CrossSection.UPSCATTER_ELECTRON), M = m_e:
+    UPE_MU = mu [MeV^-1], UPE_ALPHA = alpha, UPE_Z = Z of the atom,
+    UPE_N = n binding steps (0: free electrons), then from UPE_SHELLS the n binding energies
+    [MeV] (ascending) and the n cumulative electron counts (stepping approximation,
+    mcgen.physics.electron.stepping_fraction).
 """
 
 from __future__ import annotations
@@ -64,16 +65,46 @@ import math
 import numpy as np
 from numba import njit
 
+from ..tolerances import ENVELOPE_SLACK, RANGE_EDGE
 from .electron import stepping_fraction
 from .kinematics import recoil_range
+from .layout import P_M_IN, P_M_OUT, P_M_TARGET, P_SPECIFIC, pack_common, place
 from .nuclear_form_factors import FF_HELM, FF_KLEIN_NYSTRAND, FF_NONE, ff2  # noqa: F401
 
-#: Spin codes (p[8] of a nuclear channel).
+#: Spin codes (UPN_SPIN of a nuclear channel).
 SPIN_ZERO = 0
 SPIN_HALF = 1
 
 #: Relative tolerance on the kinematic limits (rounding between equivalent formulas).
-RANGE_TOL = 1e-10
+RANGE_TOL = RANGE_EDGE
+
+#: Offsets of a nuclear channel's specific parameters (module docstring).
+UPN_Z, UPN_A, UPN_MU, UPN_ALPHA, UPN_SPIN, UPN_FF, UPN_RADIUS, UPN_LENGTH2 = range(
+    P_SPECIFIC, P_SPECIFIC + 8)
+#: Length of a nuclear channel's array.
+UPN_SIZE = UPN_LENGTH2 + 1
+#: Offsets of an electron channel's specific parameters (module docstring).
+UPE_MU, UPE_ALPHA, UPE_Z, UPE_N, UPE_SHELLS = range(P_SPECIFIC, P_SPECIFIC + 5)
+
+
+def pack_upscatter_nucleus(*, m_N: float, M: float, hbarc2: float, Z: float, A: float,
+                           mu: float, alpha: float, spin: int, ff: int, radius: float,
+                           length2: float) -> np.ndarray:
+    """Parameter array of `nucleus_dsigma_dT` (module docstring): a massless neutrino to an N of
+    mass m_N [MeV] on a nucleus of mass M [MeV]."""
+    return pack_common(0.0, m_N, M, hbarc2, place({
+        UPN_Z: Z, UPN_A: A, UPN_MU: mu, UPN_ALPHA: alpha, UPN_SPIN: spin, UPN_FF: ff,
+        UPN_RADIUS: radius, UPN_LENGTH2: length2}, UPN_SIZE))
+
+
+def pack_upscatter_electron(*, m_N: float, m_e: float, hbarc2: float, mu: float, alpha: float,
+                            Z: float, binding, cumulative) -> np.ndarray:
+    """Parameter array of `electron_dsigma_dT` (module docstring): a massless neutrino to an N
+    of mass m_N [MeV] on the electrons of an atom of charge Z, with the stepping table (binding
+    energies [MeV], cumulative counts; both empty for free electrons)."""
+    binding = np.asarray(binding, dtype=np.float64)
+    fixed = place({UPE_MU: mu, UPE_ALPHA: alpha, UPE_Z: Z, UPE_N: binding.size}, UPE_SHELLS)
+    return pack_common(0.0, m_N, m_e, hbarc2, np.concatenate([fixed, binding, cumulative]))
 
 
 # -- kinematics ---------------------------------------------------------------------------
@@ -115,39 +146,42 @@ def _in_range(E: float, T: float, m1: float, m: float, M: float) -> bool:
     tmin, tmax = recoil_range(E, m1, m, M)
     if not tmax > 0.0:
         return False
-    return tmin * (1.0 - RANGE_TOL) <= T <= tmax * (1.0 + RANGE_TOL)
+    return tmin * (1.0 - RANGE_EDGE) <= T <= tmax * (1.0 + RANGE_EDGE)
 
 
 @njit(cache=True)
 def nucleus_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     """nu A -> N A through a transition magnetic moment, dsigma/dT [MeV^-3]: paper 002 Eq. (4)
-    or (6) (p[8]) with the form factor of p[9:12]; zero outside the exact recoil range."""
-    m, M = p[1], p[2]
-    if not _in_range(E, T, p[0], m, M):
+    or (6) (by UPN_SPIN) with the form factor of UPN_FF, UPN_RADIUS, UPN_LENGTH2; zero outside
+    the exact recoil range."""
+    m, M = p[P_M_OUT], p[P_M_TARGET]
+    if not _in_range(E, T, p[P_M_IN], m, M):
         return 0.0
-    tb = t_bracket(E, T, m, M, int(p[8]))
+    tb = t_bracket(E, T, m, M, int(p[UPN_SPIN]))
     if tb <= 0.0:
         return 0.0
-    Z, mu, alpha = p[4], p[6], p[7]
-    return alpha * Z * Z * mu * mu * ff2(int(p[9]), 2.0 * M * T, p[10], p[11]) * tb / T
+    Z, mu, alpha = p[UPN_Z], p[UPN_MU], p[UPN_ALPHA]
+    return alpha * Z * Z * mu * mu * ff2(int(p[UPN_FF]), 2.0 * M * T, p[UPN_RADIUS],
+                                         p[UPN_LENGTH2]) * tb / T
 
 
 @njit(cache=True)
 def electron_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     """nu e -> N e through a transition magnetic moment, dsigma/dT [MeV^-3]: paper 002 Eq. (4)
     for a point-like spin-1/2 target (Z = 1, F = 1, M = m_e), times the fraction of the atom's
-    electrons free to take the recoil (stepping approximation) when p[7] > 0."""
-    m, M = p[1], p[2]
-    if not _in_range(E, T, p[0], m, M):
+    electrons free to take the recoil (stepping approximation) when p[UPE_N] > 0."""
+    m, M = p[P_M_OUT], p[P_M_TARGET]
+    if not _in_range(E, T, p[P_M_IN], m, M):
         return 0.0
     tb = t_bracket(E, T, m, M, SPIN_HALF)
     if tb <= 0.0:
         return 0.0
-    mu, alpha = p[4], p[5]
+    mu, alpha = p[UPE_MU], p[UPE_ALPHA]
     ds = alpha * mu * mu * tb / T
-    n = int(p[7])
+    n = int(p[UPE_N])
     if n > 0:
-        ds *= stepping_fraction(T, p[8:8 + n], p[8 + n:8 + 2 * n], p[6])
+        ds *= stepping_fraction(T, p[UPE_SHELLS:UPE_SHELLS + n],
+                                p[UPE_SHELLS + n:UPE_SHELLS + 2 * n], p[UPE_Z])
     return ds
 
 
@@ -181,12 +215,12 @@ def t_bracket_sup(T_edges, m: float, M: float, spin: int, E_max: float = math.in
     Ta, Tb = T_edges[:-1], T_edges[1:]
     A = Ta + m * m / (2 * M)
     B = _b_coefficient(Tb, m, M, spin)
-    u_lo = 0.0 if not math.isfinite(E_max) else 1.0 / (E_max * (1.0 + 1e-9))
+    u_lo = 0.0 if not math.isfinite(E_max) else 1.0 / (E_max * (1.0 + ENVELOPE_SLACK))
     t_star = threshold_recoil(m, M)
     e_low = np.where(Tb < t_star, emin_array(Tb, m, M),
                      np.where(Ta > t_star, emin_array(Ta, m, M), threshold_energy(m, M)))
     with np.errstate(divide="ignore"):
-        u_hi = np.where(e_low > 0, 1.0 / e_low, np.inf) * (1.0 + 1e-9)
+        u_hi = np.where(e_low > 0, 1.0 / e_low, np.inf) * (1.0 + ENVELOPE_SLACK)
     g_lo = 1.0 - A * u_lo - B * u_lo * u_lo
     with np.errstate(invalid="ignore", over="ignore"):
         g_hi = np.where(B < 0, 1.0 - A * u_hi - B * u_hi * u_hi, -np.inf)

@@ -19,12 +19,13 @@ import numpy as np
 from scipy import integrate
 
 from ..constants import MeV, cm2, s
-from ..errors import ConfigError
 from ..geometry import Direction, Shape
 from ..particle import Particle
 from ..physics import dispatch
-from ..physics.spectra import Spectrum
+from ..physics.layout import at_offsets
+from ..physics.spectra import LINE_INTENSITY, Spectrum
 from ..registry import Registry
+from ..validation import non_negative_finite, probability
 from .spectrum_sampling import sample_spectrum
 
 #: Flux unit used in the public API: per cm^2 per s per MeV.
@@ -32,13 +33,47 @@ FLUX_UNIT = 1.0 / (cm2 * s * MeV)
 
 
 class TimeKind(IntEnum):
-    """Emission-time models (codes of mcgen.sampling.kernels.sample_time; times in ns)."""
+    """Emission-time models (codes of mcgen.sampling.kernels.sample_time; times in ns). Their
+    parameter layouts: the TIME_* offsets below, built by the pack_* functions."""
 
     NONE = 0  # no time structure known: t = NaN
     UNIFORM = 1  # p = (t0, t1): uniform in [t0, t1]
     DECAY_WINDOWS = 2  # p = (tau, n, t_start..., t_stop..., cumulative fraction...)
     PION_PROMPT = 3  # p = (tau_pi,): t = exponential(tau_pi)
     PION_DELAYED = 4  # p = (tau_pi, tau_mu): t = exponential(tau_pi) + exponential(tau_mu)
+
+
+#: UNIFORM: start and end of the interval [ns].
+TIME_T0, TIME_T1 = 0, 1
+#: DECAY_WINDOWS: mean life tau [ns], number n of windows, then from TIME_WINDOWS the n window
+#: starts [ns], the n window stops [ns] and the n cumulative fractions of decays (the last 1).
+TIME_TAU, TIME_N, TIME_WINDOWS = 0, 1, 2
+#: PION_PROMPT: the pion mean life [ns]; PION_DELAYED: the pion's, then the muon's [ns].
+TIME_TAU_PI, TIME_TAU_MU = 0, 1
+
+
+def pack_uniform_time(*, t0: float, t1: float) -> np.ndarray:
+    """Parameters of TimeKind.UNIFORM: uniform in [t0, t1] [ns]."""
+    return at_offsets({TIME_T0: t0, TIME_T1: t1})
+
+
+def pack_decay_windows(*, tau: float, starts, stops, cumulative) -> np.ndarray:
+    """Parameters of TimeKind.DECAY_WINDOWS: exponential decay of mean life tau [ns] truncated
+    to one of n windows [starts[k], stops[k]] [ns], chosen by the cumulative fractions."""
+    head = at_offsets({TIME_TAU: tau, TIME_N: len(starts)})
+    return np.concatenate([head, np.asarray(starts, dtype=np.float64),
+                           np.asarray(stops, dtype=np.float64),
+                           np.asarray(cumulative, dtype=np.float64)])
+
+
+def pack_pion_prompt(*, tau_pi: float) -> np.ndarray:
+    """Parameters of TimeKind.PION_PROMPT: exponential(tau_pi) [ns]."""
+    return at_offsets({TIME_TAU_PI: tau_pi})
+
+
+def pack_pion_delayed(*, tau_pi: float, tau_mu: float) -> np.ndarray:
+    """Parameters of TimeKind.PION_DELAYED: exponential(tau_pi) + exponential(tau_mu) [ns]."""
+    return at_offsets({TIME_TAU_PI: tau_pi, TIME_TAU_MU: tau_mu})
 
 
 #: Every source kind, keyed by the name run cards use (``[source] kind = ...``).
@@ -52,7 +87,26 @@ class TimeModel:
     kind: int = TimeKind.NONE
     params: tuple[float, ...] = ()
 
+    @classmethod
+    def uniform(cls, t0: float, t1: float) -> TimeModel:
+        return cls(TimeKind.UNIFORM, tuple(pack_uniform_time(t0=t0, t1=t1).tolist()))
+
+    @classmethod
+    def decay_windows(cls, tau: float, starts, stops, cumulative) -> TimeModel:
+        return cls(TimeKind.DECAY_WINDOWS, tuple(pack_decay_windows(
+            tau=tau, starts=starts, stops=stops, cumulative=cumulative).tolist()))
+
+    @classmethod
+    def pion_prompt(cls, tau_pi: float) -> TimeModel:
+        return cls(TimeKind.PION_PROMPT, tuple(pack_pion_prompt(tau_pi=tau_pi).tolist()))
+
+    @classmethod
+    def pion_delayed(cls, tau_pi: float, tau_mu: float) -> TimeModel:
+        return cls(TimeKind.PION_DELAYED,
+                   tuple(pack_pion_delayed(tau_pi=tau_pi, tau_mu=tau_mu).tolist()))
+
     def array(self) -> np.ndarray:
+        """The kernel's parameter array (layouts of TimeKind; NONE: a placeholder (0.0,))."""
         return np.array(self.params if self.params else (0.0,), dtype=np.float64)
 
 
@@ -102,7 +156,7 @@ class Component:
     def total(self) -> float:
         """Integral of the spectrum (a line: its intensity), internal units."""
         if self.is_line:
-            return float(self.spectrum_params[0])
+            return float(self.spectrum_params[LINE_INTENSITY])
         return float(sum(integrate.quad(lambda e: float(self.flux(e)), a, b, limit=200)[0]
                          for a, b in zip(self.nodes[:-1], self.nodes[1:])))
 
@@ -115,10 +169,8 @@ class Oscillation:
     dm2_eV2: float
 
     def __post_init__(self):
-        if not (0.0 <= self.sin2_2theta <= 1.0):
-            raise ConfigError(f"oscillation.sin2_2theta = {self.sin2_2theta!r}: must be in [0, 1]")
-        if not (self.dm2_eV2 >= 0.0 and math.isfinite(self.dm2_eV2)):
-            raise ConfigError(f"oscillation.dm2_eV2 = {self.dm2_eV2!r}: must be >= 0 (eV^2)")
+        probability("oscillation.sin2_2theta", self.sin2_2theta)
+        non_negative_finite("oscillation.dm2_eV2", self.dm2_eV2, "eV^2")
 
 
 class Source:
@@ -191,16 +243,3 @@ class Source:
             d["oscillation"] = {"sin2_2theta": self.oscillation.sin2_2theta,
                                 "dm2_eV2": self.oscillation.dm2_eV2}
         return d
-
-
-def require(field: str, value, ok: bool, allowed: str):
-    """Raise ConfigError naming the field, the value and what is allowed unless ok."""
-    if not ok:
-        raise ConfigError(f"{field} = {value!r}: {allowed}")
-
-
-def finite(value) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False

@@ -10,8 +10,18 @@ from hepunits.constants import c_light
 from scipy import integrate
 
 from ..constants import PDG_STERILE, MeV, s
-from ..physics.spectra import Spectrum
-from .base import FLUX_UNIT, Component, Direction, Source, finite, require
+from ..physics.spectra import Spectrum, pack_broken_power_law, pack_momentum_power_law
+from ..tolerances import POWER_INDEX_LOG, QUAD_EPSREL
+from ..validation import (
+    in_interval,
+    is_finite,
+    non_negative_finite,
+    number,
+    one_of,
+    positive_finite,
+    require,
+)
+from .base import FLUX_UNIT, Component, Direction, Source
 
 
 def fluka_table(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -19,7 +29,7 @@ def fluka_table(name: str) -> tuple[np.ndarray, np.ndarray]:
     (E [MeV], dPhi/dE [MeV^-1 cm^-2 s^-1]). G. Battistoni, A. Ferrari, T. Montaruli,
     P. R. Sala, Astropart. Phys. 23 (2005) 526 (tables carried by cajohare/NeutrinoFog, MIT)."""
     allowed = ("nue", "nuebar", "numu", "numubar")
-    require("fluka table", name, name in allowed, f"allowed are {allowed}")
+    one_of("fluka table", name, allowed, shown=allowed)
     path = resources.files("mcgen") / "data" / "atmospheric" / f"fluka_kamioka_{name}.csv"
     data = np.loadtxt(str(path), delimiter=",")
     return data[:, 0], data[:, 1]
@@ -35,7 +45,7 @@ def _power_integral(g: float, a: float, b: float) -> float:
     """Integral of E^g from a to b."""
     if b <= a:
         return 0.0
-    if abs(g + 1.0) < 1e-12:
+    if abs(g + 1.0) < POWER_INDEX_LOG:
         return float(np.log(b / a))
     return (b ** (g + 1.0) - a ** (g + 1.0)) / (g + 1.0)
 
@@ -56,17 +66,16 @@ class AtmosphericDipoleSource(Source):
         E_break_MeV: float = 40.0, index: float = 2.7, direction: Direction | None = None,
         pdg: int = PDG_STERILE, lifetime_s: float | None = None,
     ):
-        require("source.mass_MeV", mass_MeV, finite(mass_MeV) and mass_MeV > 0,
-                "must be a mass > 0 MeV")
-        require("source.fraction", fraction, finite(fraction) and 0 < fraction <= 1,
-                "must be in (0, 1]")
-        require("source.E_max_MeV", E_max_MeV, finite(E_max_MeV) and E_max_MeV > mass_MeV,
+        positive_finite("source.mass_MeV", mass_MeV, allowed="a mass > 0 MeV")
+        in_interval("source.fraction", fraction, 0.0, 1.0, lo_open=True)
+        require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV) and E_max_MeV > mass_MeV,
                 f"must exceed the mass {mass_MeV} MeV")
-        require("source.E_break_MeV", E_break_MeV, finite(E_break_MeV) and E_break_MeV > 0,
-                "must be > 0 MeV")
-        require("source.index", index, finite(index) and index > 1, "must be > 1")
-        require("source.lifetime_s", lifetime_s, lifetime_s is None
-                or (finite(lifetime_s) and lifetime_s > 0), "must be a proper mean life > 0 s")
+        positive_finite("source.E_break_MeV", E_break_MeV, "MeV")
+        require("source.index", index, is_finite(index) and index > 1,
+                "must be a finite number > 1")
+        if lifetime_s is not None:
+            positive_finite("source.lifetime_s", lifetime_s,
+                            allowed="a proper mean life > 0 s")
         self.fraction = fraction
         self.index = index
         e_min, e_max = mass_MeV * MeV, E_max_MeV * MeV
@@ -76,7 +85,8 @@ class AtmosphericDipoleSource(Source):
             _power_integral(-index, e_b, e_max)
         )
         total = fraction * (fluka_integral("numu") + fluka_integral("numubar")) * FLUX_UNIT * MeV
-        params = np.array([total / shape_integral, e_min, e_max, e_b, 1.0, -index])
+        params = pack_broken_power_law(norm=total / shape_integral, E_lo=e_min, E_hi=e_max,
+                                       E_break=e_b, g1=1.0, g2=-index)
         ctau = math.inf if lifetime_s is None else lifetime_s * s * c_light
         self.components = [Component("dipole", int(pdg), e_min,
                                      Spectrum.BROKEN_POWER_LAW, params,
@@ -100,21 +110,20 @@ class MomentumPowerLawSource(Source):
         self, mass_MeV: float, gamma: float, E_min_MeV: float, E_max_MeV: float,
         total_flux_cm2_s: float, *, direction: Direction | None = None, pdg: int = PDG_STERILE,
     ):
-        require("source.mass_MeV", mass_MeV, finite(mass_MeV) and mass_MeV >= 0,
-                "must be a mass >= 0 MeV")
-        require("source.gamma", gamma, finite(gamma), "must be a finite number")
-        require("source.E_min_MeV", E_min_MeV, finite(E_min_MeV) and E_min_MeV > mass_MeV,
+        non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV")
+        number("source.gamma", gamma)
+        require("source.E_min_MeV", E_min_MeV, is_finite(E_min_MeV) and E_min_MeV > mass_MeV,
                 f"must exceed the mass {mass_MeV} MeV (the flux diverges at E = m)")
-        require("source.E_max_MeV", E_max_MeV, finite(E_max_MeV) and E_max_MeV > E_min_MeV,
+        require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV) and E_max_MeV > E_min_MeV,
                 f"must exceed E_min_MeV = {E_min_MeV}")
-        require("source.total_flux_cm2_s", total_flux_cm2_s,
-                finite(total_flux_cm2_s) and total_flux_cm2_s > 0, "must be > 0 per cm^2 s")
+        positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
         self.gamma = gamma
         m = mass_MeV * MeV
         e_min, e_max = E_min_MeV * MeV, E_max_MeV * MeV
         shape = integrate.quad(lambda e: (e * e - m * m) ** (-gamma), e_min, e_max,
-                               limit=200, epsrel=1e-12)[0]
-        params = np.array([total_flux_cm2_s * FLUX_UNIT * MeV / shape, e_min, e_max, m, gamma])
+                               limit=200, epsrel=QUAD_EPSREL)[0]
+        params = pack_momentum_power_law(norm=total_flux_cm2_s * FLUX_UNIT * MeV / shape,
+                                         E_lo=e_min, E_hi=e_max, m=m, gamma=gamma)
         self.components = [Component("dipole", int(pdg), m,
                                      Spectrum.MOMENTUM_POWER_LAW, params,
                                      np.array([e_min, e_max]))]

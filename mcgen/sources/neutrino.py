@@ -24,8 +24,7 @@ from particle import Particle
 
 from ..constants import MeV, day, m, ns, s
 from ..errors import ConfigError
-from ..geometry import DirectionKind
-from ..geometry import Point, Shape
+from ..geometry import DirectionKind, Point, Shape
 from ..physics import neutrino_spectra as nsp
 from ..physics.oscillation import (
     NUFIT52_NO,
@@ -33,17 +32,23 @@ from ..physics.oscillation import (
     p_ee_msw_adiabatic,
     solar_flavour_fractions,
 )
-from ..physics.spectra import Spectrum
+from ..physics.spectra import Spectrum, pack_line, pack_table_linear
+from ..tolerances import FRACTION_SUM_SLACK, WINDOW_EDGE
+from ..validation import (
+    is_finite,
+    non_negative_finite,
+    nonzero_integer,
+    number_rows,
+    positive_finite,
+    require,
+)
 from .base import (
     FLUX_UNIT,
     Component,
     Direction,
     Oscillation,
     Source,
-    TimeKind,
     TimeModel,
-    finite,
-    require,
 )
 from .dipole import fluka_table
 
@@ -58,7 +63,7 @@ def _line(label: str, pdg: int, energy: float, intensity: float, mass: float = 0
           time: TimeModel | None = None, oscillates: bool = False) -> Component:
     """A monoenergetic component: Spectrum.LINE with params (intensity, E0)."""
     return Component(label, int(pdg), mass, Spectrum.LINE,
-                     np.array([intensity, energy], dtype=np.float64), np.array([energy]),
+                     pack_line(intensity=intensity, energy=energy), np.array([energy]),
                      time or TimeModel(), oscillates)
 
 
@@ -67,7 +72,7 @@ def _table(label: str, pdg: int, E: np.ndarray, y: np.ndarray, mass: float = 0.0
     point is a node: a linear interpolation is monotone between consecutive points."""
     E = np.asarray(E, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    params = np.concatenate([[float(E.size)], E, y])
+    params = pack_table_linear(E, y)
     return Component(label, int(pdg), mass, Spectrum.TABLE_LINEAR, params, E.copy())
 
 
@@ -104,29 +109,15 @@ def _check_direction(value, default: Direction) -> Direction:
     return value
 
 
-def _positive(field: str, value, unit: str) -> float:
-    ok = finite(value) and not isinstance(value, bool) and float(value) > 0
-    require(field, value, ok, f"must be a finite number > 0 ({unit})")
-    return float(value)
-
-
 def _optional_distance(distance_m) -> float:
     """distance_m [m] or None -> internal length [mm] or NaN."""
     if distance_m is None:
         return math.nan
-    return _positive("source.distance_m", distance_m, "m") * m
+    return positive_finite("source.distance_m", distance_m, "m") * m
 
 
-def _pdg(field: str, pdg) -> int:
-    ok = isinstance(pdg, (int, np.integer)) and not isinstance(pdg, bool) and pdg != 0
-    require(field, pdg, ok, "must be a non-zero integer PDG id (e.g. 12 for nu_e)")
-    return int(pdg)
-
-
-def _mass(field: str, mass_MeV) -> float:
-    ok = finite(mass_MeV) and not isinstance(mass_MeV, bool) and float(mass_MeV) >= 0
-    require(field, mass_MeV, ok, "must be a mass >= 0 MeV")
-    return float(mass_MeV) * MeV
+#: What source.pdg allows (mcgen.validation message).
+PDG_ALLOWED = "a non-zero integer PDG id (e.g. 12 for nu_e)"
 
 
 # =============================================================================================
@@ -179,11 +170,11 @@ class ElectronCaptureSource(Source):
         require("source.activity_Ci / activity_Bq", (activity_Ci, activity_Bq),
                 (activity_Ci is None) != (activity_Bq is None), "give exactly one of the two")
         if activity_Ci is not None:
-            A0 = _positive("source.activity_Ci", activity_Ci, "Ci") * nsp.CURIE_BQ
+            A0 = positive_finite("source.activity_Ci", activity_Ci, "Ci") * nsp.CURIE_BQ
         else:
-            A0 = _positive("source.activity_Bq", activity_Bq, "Bq")
-        tau = _positive("source.mean_life_days", mean_life_days, "days") * day
-        pdg = _pdg("source.pdg", pdg)
+            A0 = positive_finite("source.activity_Bq", activity_Bq, "Bq")
+        tau = positive_finite("source.mean_life_days", mean_life_days, "days") * day
+        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
         require("source.isotope", isotope, isinstance(isotope, str) and isotope != "",
                 "must be a non-empty name (a label)")
         if lines is None:
@@ -204,9 +195,8 @@ class ElectronCaptureSource(Source):
         self.decays = float(self.decays_per_deployment.sum())
         cum = np.cumsum(self.decays_per_deployment) / self.decays
         cum[-1] = 1.0
-        n = len(windows)
-        time = TimeModel(TimeKind.DECAY_WINDOWS, (tau, float(n), *[a for a, _ in windows],
-                                              *[b for _, b in windows], *cum.tolist()))
+        time = TimeModel.decay_windows(tau, [a for a, _ in windows], [b for _, b in windows],
+                                       cum.tolist())
         osc = self.oscillation is not None
         self.components = [
             _line(f"{isotope} {E / MeV * 1e3:.4g} keV", pdg, float(E), float(b) * self.decays,
@@ -215,14 +205,10 @@ class ElectronCaptureSource(Source):
 
     @staticmethod
     def _check_lines(lines) -> tuple[np.ndarray, np.ndarray]:
-        allowed = "must be a non-empty list of [E_MeV, branching] pairs, E > 0, branching > 0"
-        try:
-            arr = np.array([[float(x) for x in pair] for pair in lines], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"source.lines = {lines!r}: {allowed}") from None
-        require("source.lines", lines, arr.ndim == 2 and arr.shape[0] >= 1
-                and arr.shape[1] == 2 and np.all(np.isfinite(arr)) and np.all(arr > 0), allowed)
-        require("source.lines", lines, arr[:, 1].sum() <= 1.0 + 1e-9,
+        allowed = "a non-empty list of [E_MeV, branching] pairs, E > 0, branching > 0"
+        arr = number_rows("source.lines", lines, 2, allowed=allowed)
+        require("source.lines", lines, bool(np.all(arr > 0)), f"must be {allowed}")
+        require("source.lines", lines, arr[:, 1].sum() <= 1.0 + FRACTION_SUM_SLACK,
                 f"branchings sum to {arr[:, 1].sum():.6g}; at most 1 neutrino per decay")
         require("source.lines", lines, np.unique(arr[:, 0]).size == arr.shape[0],
                 "line energies must be distinct")
@@ -230,18 +216,14 @@ class ElectronCaptureSource(Source):
 
     @staticmethod
     def _check_deployments(deployments) -> list[tuple[float, float]]:
-        allowed = ("must be a non-empty list of [start_day, length_day] pairs, start >= 0, "
-                   "length > 0, in increasing order and not overlapping")
-        try:
-            arr = np.array([[float(x) for x in pair] for pair in deployments], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ConfigError(f"source.deployments = {deployments!r}: {allowed}") from None
-        ok = (arr.ndim == 2 and arr.shape[0] >= 1 and arr.shape[1] == 2
-              and np.all(np.isfinite(arr)) and np.all(arr[:, 0] >= 0) and np.all(arr[:, 1] > 0))
-        require("source.deployments", deployments, ok, allowed)
+        allowed = ("a non-empty list of [start_day, length_day] pairs, start >= 0, length > 0, "
+                   "in increasing order and not overlapping")
+        arr = number_rows("source.deployments", deployments, 2, allowed=allowed)
+        ok = bool(np.all(arr[:, 0] >= 0) and np.all(arr[:, 1] > 0))
+        require("source.deployments", deployments, ok, f"must be {allowed}")
         starts, stops = arr[:, 0] * day, (arr[:, 0] + arr[:, 1]) * day
         require("source.deployments", deployments,
-                bool(np.all(starts[1:] >= stops[:-1] * (1 - 1e-12))), allowed)
+                bool(np.all(starts[1:] >= stops[:-1] * (1 - WINDOW_EDGE))), f"must be {allowed}")
         return list(zip(starts.tolist(), stops.tolist()))
 
     def describe(self) -> dict:
@@ -299,15 +281,14 @@ class ReactorSource(Source):
         fractions = nsp.PWR_FISSION_FRACTIONS if fractions is None else fractions
         e_fis = (nsp.ENERGY_PER_FISSION_MEV if energies_per_fission_MeV is None
                  else energies_per_fission_MeV)
-        require("source.E_min_MeV", E_min_MeV, finite(E_min_MeV) and E_min_MeV >= 0,
-                "must be >= 0 MeV")
-        require("source.E_max_MeV", E_max_MeV, finite(E_max_MeV)
+        non_negative_finite("source.E_min_MeV", E_min_MeV, "MeV")
+        require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV)
                 and E_min_MeV < E_max_MeV <= nsp.REACTOR_E_MAX / MeV,
                 f"must be in (E_min_MeV = {E_min_MeV}, 8] MeV (Huber-Mueller fits end at 8 MeV)")
         e_lo, e_hi = float(E_min_MeV) * MeV, float(E_max_MeV) * MeV
         self.distance = _optional_distance(distance_m)
         if thermal_power_MW is not None:
-            _positive("source.thermal_power_MW", thermal_power_MW, "MW")
+            positive_finite("source.thermal_power_MW", thermal_power_MW, "MW")
             require("source.distance_m", distance_m, distance_m is not None,
                     "needed with thermal_power_MW (distance from the reactor core, m)")
         try:
@@ -325,13 +306,13 @@ class ReactorSource(Source):
             norm = nsp.reactor_flux_norm(float(thermal_power_MW), fractions, e_fis,
                                          float(distance_m))
         else:
-            total = _positive("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
+            total = positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
             norm = total * FLUX_UNIT * MeV / per_fission
         self.thermal_power_MW = thermal_power_MW
-        self.fractions = dict(zip(nsp.REACTOR_ISOTOPES, shape_params[5::10].tolist()))
+        self.fractions = dict(zip(nsp.REACTOR_ISOTOPES, nsp.reactor_weights(shape_params).tolist()))
         self.energies_per_fission_MeV = e_fis
         params = shape_params.copy()
-        params[0] = norm
+        params[nsp.REA_NORM] = norm
         self.oscillation = _check_oscillation(oscillation)
         require("source.oscillation", oscillation, self.oscillation is None
                 or distance_m is not None, "needs the baseline distance_m")
@@ -501,8 +482,7 @@ class SolarSource(Source):
         else:
             out = {sp: n_e for sp in species}
         for v in out.values():
-            require("source.n_e_mol_cm3", n_e, finite(v) and not isinstance(v, bool)
-                    and float(v) >= 0, allowed)
+            require("source.n_e_mol_cm3", n_e, is_finite(v) and float(v) >= 0, allowed)
         return {k: float(v) for k, v in out.items()}
 
     def species_flux(self, species: str) -> float:
@@ -600,21 +580,21 @@ class StoppedPionSource(Source):
                 (nu_per_flavour_per_s is None) == by_protons,
                 "give nu_per_flavour_per_s, or protons_on_target_per_s with nu_per_proton")
         if by_protons:
-            pot = _positive("source.protons_on_target_per_s", protons_on_target_per_s,
+            pot = positive_finite("source.protons_on_target_per_s", protons_on_target_per_s,
                             "protons per s")
-            rate = pot * _positive("source.nu_per_proton", nu_per_proton,
+            rate = pot * positive_finite("source.nu_per_proton", nu_per_proton,
                                    "neutrinos of each flavour per proton")
         else:
-            rate = _positive("source.nu_per_flavour_per_s", nu_per_flavour_per_s, "per s")
+            rate = positive_finite("source.nu_per_flavour_per_s", nu_per_flavour_per_s, "per s")
         require("source.run_days", run_days, run_days is not None, "needed (run length, days)")
-        days = _positive("source.run_days", run_days, "days")
+        days = positive_finite("source.run_days", run_days, "days")
         self.rate_per_s, self.run_days = rate, days
         self.protons_on_target_per_s, self.nu_per_proton = protons_on_target_per_s, nu_per_proton
         N = rate * days * (day / s)
         self.neutrinos_per_flavour = N
         self.shape = _check_shape("source.shape", shape if shape is not None else Point())
-        prompt = TimeModel(TimeKind.PION_PROMPT, (TAU_PION,))
-        delayed = TimeModel(TimeKind.PION_DELAYED, (TAU_PION, TAU_MUON))
+        prompt = TimeModel.pion_prompt(TAU_PION)
+        delayed = TimeModel.pion_delayed(TAU_PION, TAU_MUON)
         p = nsp.michel_params(N)
         self.components = [
             _line("prompt nu_mu", 14, nsp.PION_PROMPT_NUMU_ENERGY, N, time=prompt),
@@ -649,12 +629,13 @@ class MonoenergeticSource(Source):
     def __init__(self, energy_MeV: float, flux_cm2_s: float, *, pdg: int = 12,
                  mass_MeV: float = 0.0, direction: Direction | None = None,
                  distance_m: float | None = None):
-        mass = _mass("source.mass_MeV", mass_MeV)
-        E = _positive("source.energy_MeV", energy_MeV, "MeV") * MeV
+        mass = non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV") * MeV
+        E = positive_finite("source.energy_MeV", energy_MeV, "MeV") * MeV
         require("source.energy_MeV", energy_MeV, E > mass, f"must exceed the mass {mass_MeV} MeV")
-        flux = _positive("source.flux_cm2_s", flux_cm2_s, "per cm^2 s")
-        self.components = [_line(f"line {E / MeV:.6g} MeV", _pdg("source.pdg", pdg), E,
-                                 flux * FLUX_UNIT * MeV, mass=mass)]
+        flux = positive_finite("source.flux_cm2_s", flux_cm2_s, "per cm^2 s")
+        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
+        self.components = [_line(f"line {E / MeV:.6g} MeV", pdg, E, flux * FLUX_UNIT * MeV,
+                                 mass=mass)]
         self.direction = _check_direction(direction, Direction.isotropic())
         self.distance = _optional_distance(distance_m)
 
@@ -722,17 +703,18 @@ class TabulatedSource(Source):
                  direction: Direction | None = None, total_flux_cm2_s: float | None = None,
                  distance_m: float | None = None):
         require("source.path", path, isinstance(path, (str, Path)), "must be a file path")
-        mass = _mass("source.mass_MeV", mass_MeV)
+        mass = non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV") * MeV
         E, y = read_spectrum_csv(path)
         require("source.path", str(path), E[0] * MeV >= mass,
                 f"table starts at E = {E[0]:g} MeV, below the mass {mass_MeV} MeV")
         self.path = str(path)
         self.table_flux_cm2_s = _trapezoid(E, y)
         if total_flux_cm2_s is not None:
-            total = _positive("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
+            total = positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
             y = y * (total / self.table_flux_cm2_s)
-        self.components = [_table(f"tabulated {Path(path).name}", _pdg("source.pdg", pdg),
-                                  E * MeV, y * FLUX_UNIT, mass=mass)]
+        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
+        self.components = [_table(f"tabulated {Path(path).name}", pdg, E * MeV, y * FLUX_UNIT,
+                                  mass=mass)]
         self.direction = _check_direction(direction, Direction.isotropic())
         self.distance = _optional_distance(distance_m)
 
