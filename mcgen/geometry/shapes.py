@@ -81,7 +81,9 @@ def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
         sn = math.sqrt(max(0.0, 1.0 - c * c))
         phi = 2.0 * math.pi * rng.random()
         return cx + r * sn * math.cos(phi), cy + r * sn * math.sin(phi), cz + r * c
-    return cx, cy, cz
+    if kind == ShapeKind.POINT:
+        return cx, cy, cz
+    raise ValueError("unknown shape code (mcgen.geometry.ShapeKind)")
 
 
 @njit(cache=True, nogil=True)
@@ -116,7 +118,9 @@ def exit_distance(kind: int, p: np.ndarray, x: float, y: float, z: float, ux: fl
         b = x * ux + y * uy + z * uz
         c = x * x + y * y + z * z - p[SPH_RADIUS] * p[SPH_RADIUS]
         return max(0.0, -b + math.sqrt(max(0.0, b * b - c)))
-    return 0.0
+    if kind == ShapeKind.POINT:
+        return 0.0
+    raise ValueError("unknown shape code (mcgen.geometry.ShapeKind)")
 
 
 @njit(cache=True)

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import integrate
 
 from ..constants import MeV, cm2, s
+from ..errors import ConfigError
 from ..geometry import Direction, Shape
 from ..particle import Particle
 from ..physics import dispatch
@@ -128,6 +129,11 @@ class Component:
     time: TimeModel = field(default_factory=TimeModel)
     oscillates: bool = False
     lifetime: float = math.inf  # c x proper mean life [mm] (inf: stable)
+
+    def __post_init__(self):
+        if self.spectrum_kind not in set(Spectrum):
+            raise ConfigError(f"component {self.label}: spectrum_kind = {self.spectrum_kind!r}: "
+                              f"allowed are {[f'{k.name} ({int(k)})' for k in Spectrum]}")
 
     @property
     def is_line(self) -> bool:
