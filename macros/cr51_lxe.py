@@ -1,13 +1,13 @@
 #!/usr/bin/env python
-"""Paper 001: a 5 MCi 51Cr source 1 m below a liquid-xenon TPC (h = d = 1.38 m), 100 days.
+"""[Coloma2014]: a 5 MCi 51Cr source 1 m below a liquid-xenon TPC (h = d = 1.38 m), 100 days.
 
     python macros/cr51_lxe.py [--out-dir DIR] [--events 400000]
 
-Prints the expected Standard-Model nu_e-e events (paper 001: 12,518 in total, 3,656 in
+Prints the expected Standard-Model nu_e-e events ([Coloma2014]: 12,518 in total, 3,656 in
 2-140 keV after smearing the recoil energy with sigma = 0.20 sqrt(T)), for free electrons (the
 paper's assumption) and bound electrons (stepping approximation); the extra events of a
 magnetic moment of 4.9e-12 mu_B (the paper's 95 % CL reach at 2 keV); and draws the baseline
-distribution of events with and without 3+1 oscillations (paper 001 Eq. 3.1, dm^2 = 1 eV^2,
+distribution of events with and without 3+1 oscillations ([Coloma2014, Eq. 3.1], dm^2 = 1 eV^2,
 sin^2 2theta = 0.1) as `cr51_baseline.png`. Source and detector: geometry/sources/cr51.toml
 and geometry/detectors/lxe_cr51.toml.
 """
@@ -27,10 +27,10 @@ import numpy as np  # noqa: E402
 import mcgen  # noqa: E402
 from mcgen.catalog import make_detector, make_source  # noqa: E402
 
-PAPER = {"total": 12518, "window": 3656}  # paper 001 Sec. 2
-MU_REACH = 4.9e-12  # mu_B, paper 001 Sec. 2 (95 % CL, 2 keV threshold, one deployment)
-OSC = {"sin2_2theta": 0.1, "dm2_eV2": 1.0}  # gallium-anomaly-like point, paper 001 Sec. 3
-SMEAR = 0.20  # sigma(T) = 0.20 sqrt(T), T in keV: paper 001 Sec. 2
+PAPER = {"total": 12518, "window": 3656}  # [Coloma2014, Sec. 2]
+MU_REACH = 4.9e-12  # mu_B, [Coloma2014, Sec. 2] (95 % CL, 2 keV threshold, one deployment)
+OSC = {"sin2_2theta": 0.1, "dm2_eV2": 1.0}  # gallium-anomaly-like point, [Coloma2014, Sec. 3]
+SMEAR = 0.20  # sigma(T) = 0.20 sqrt(T), T in keV: [Coloma2014, Sec. 2]
 
 
 def generator(electrons="free", mu_muB=0.0, threshold_keV=1e-3, window=(0.0, 1000.0),
@@ -71,7 +71,7 @@ def compute(n_events: int) -> dict:
 def plot_baseline(path, n_events: int) -> Path:
     fig, (ax, rat) = plt.subplots(2, 1, figsize=(7, 6), sharex=True,
                                   gridspec_kw={"height_ratios": [2, 1]})
-    bins = np.linspace(900.0, 2500.0, 54)  # 3 cm bins, paper 001 Sec. 3
+    bins = np.linspace(900.0, 2500.0, 54)  # 3 cm bins, [Coloma2014, Sec. 3]
     hists = []
     for osc, label in ((None, "no oscillation"), (OSC, "3+1: dm2 = 1 eV^2, sin^2 2th = 0.1")):
         gen = generator("stepping", threshold_keV=5.0, window=(5.0, 140.0), oscillation=osc)
@@ -82,7 +82,7 @@ def plot_baseline(path, n_events: int) -> Path:
     rat.step(bins[:-1] / 10, hists[1] / np.maximum(hists[0], 1e-300), where="post")
     ax.set_ylabel("events / 3 cm (100 d, 5-140 keV)")
     ax.legend(fontsize=8)
-    ax.set_title("51Cr 5 MCi, 1 m below a 1.38 m LXe cylinder (paper 001)")
+    ax.set_title("51Cr 5 MCi, 1 m below a 1.38 m LXe cylinder ([Coloma2014])")
     rat.set_xlabel("baseline L (cm)")
     rat.set_ylabel("ratio")
     fig.savefig(path, dpi=120)
@@ -98,7 +98,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     r = compute(args.events)
     print(f"51Cr 5 MCi, 100 d; LXe cylinder h = d = 1.38 m, {r['mass_t']:.3f} t at 2.862 g/cm^3")
-    print(f"{'SM nu_e e events':<34} {'free e-':>10} {'stepping':>10} {'paper 001':>10}")
+    print(f"{'SM nu_e e events':<34} {'free e-':>10} {'stepping':>10} {'[Coloma2014]':>10}")
     print(f"{'all recoils':<34} {r[('free', 'total')]:>10.1f} "
           f"{r[('stepping', 'total')]:>10.1f} {PAPER['total']:>10}")
     print(f"{'2-140 keV (true T)':<34} {r[('free', '2-140')]:>10.1f} "

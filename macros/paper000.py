@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Paper 000 ("Magnets from the atmosphere"), Sections 2-4, redone with mcgen's public API.
+"""[Bueno2013] (atmospheric magnetic dipoles), Sections 2-4, redone with mcgen's public API.
 
     python macros/paper000.py [--out-dir DIR] [--no-fig4]
 
@@ -8,9 +8,9 @@ Prints a table of the paper's numbers (Eqs. 8-12 and the Sec. 4 event rates) and
 spectra of the atmospheric dipole flux at XENON100 and CDMS/Si, from sampled events) into DIR
 (default: the current directory).
 
-Every number is computed with mcgen: the cross section is mcgen's (paper 000 Eq. 4 with the
+Every number is computed with mcgen: the cross section is mcgen's ([Bueno2013, Eq. 4] with the
 Eq. 5 form factor, ``Channel.dsigma_dT`` / ``Channel.sigma_visible``), the targets, exposures and
-thresholds are the catalogue detectors (paper 000 Table 1), the fluxes are mcgen sources (Eq. 11
+thresholds are the catalogue detectors ([Bueno2013, Table 1]), the fluxes are mcgen sources (Eq. 11
 and Eq. 21) and event counts come from ``mcgen.Generator``. The only formula written out here
 is the paper's own log approximation, Eqs. (6)-(7), which is what the paper used for Eqs. (8)-(12);
 it is printed next to mcgen's exact result so the two can be compared.
@@ -37,28 +37,29 @@ from mcgen.catalog import make_detector  # noqa: E402
 from mcgen.constants import ALPHA, HBARC2, MU_BOHR, MeV, cm2, keV  # noqa: E402
 from mcgen.physics.kinematics import tmax_elastic  # noqa: E402
 
-#: Dipole mass [MeV] used throughout Secs. 3-4 of paper 000 (Fig. 2 caption, Eq. 8, Eq. 21).
+#: Dipole mass [MeV] used throughout [Bueno2013, Secs. 3-4] (Fig. 2 caption, Eq. 8, Eq. 21).
 M_DIPOLE = 10.0
-#: Magnetic moment [mu_B] of Fig. 2 (paper 000 Fig. 2 caption). Eqs. (8)-(12) do not depend on it.
+#: Magnetic moment [mu_B] of Fig. 2 ([Bueno2013, Fig. 2 caption]). Eqs. (8)-(12) do not depend
+#: on it.
 MU_FIG2 = 1e-6
-#: Number of events of Table 1 used in Eqs. (9)-(10) (paper 000 Table 1 and text below Eq. 9).
+#: Number of events of Table 1 used in Eqs. (9)-(10) ([Bueno2013, Table 1 and text below Eq. 9]).
 N_DAMA_LIBRA = 12400.0
 N_CDMS_SI = 3.0
-#: XENON100 "0.1 event (i.e. none) for every 3 observed by CDMS/Si" (paper 000, below Eq. 10).
+#: XENON100 "0.1 event (i.e. none) for every 3 observed by CDMS/Si" ([Bueno2013, below Eq. 10]).
 N_XENON_BOUND = 0.1
-#: Centre of the 1 MeV flux bins of paper 000 Sec. 3 (13-14, 14-15 and 23-24 MeV bins).
+#: Centre of the 1 MeV flux bins of [Bueno2013, Sec. 3] (13-14, 14-15 and 23-24 MeV bins).
 E_DAMA, E_CDMS, E_XENON = 13.5, 14.5, 23.5
 #: Energy range [MeV] over which the power-law flux of Eq. (11) is assumed for Eq. (12): from
 #: the lower edge of the 13-14 MeV bin (nothing is visible anywhere below) to 100 MeV (the
 #: highest energy of Fig. 2). The ratio of Eq. (12) does not depend on the normalisation.
 EQ12_E_RANGE = (13.0, 100.0)
 
-#: Paper 000's quoted values, for the printed comparison.
+#: [Bueno2013]'s quoted values, for the printed comparison.
 PAPER = {"eq8": 700.0, "eq9": 0.045, "eq10": 2.9e-4, "eq11": 10.0, "eq12": 7.4e-5,
          ("xenon100", 1e-5): 171.0, ("cdms_si", 1e-5): 208.0}
 
 #: Fig. 2 panels: isotope, catalogue detector holding it, energies [MeV], x range [keV],
-#: y range [1e-36 cm^2], detectors whose thresholds are shaded (paper 000 Fig. 2).
+#: y range [1e-36 cm^2], detectors whose thresholds are shaded ([Bueno2013, Fig. 2]).
 FIG2_PANELS = [
     ("Na23", "dama_libra", [13, 14, 15, 100], (1.0, 100.0), (1.0, 60.0), ["dama_libra"]),
     ("Si28", "cdms_si", [13, 14, 15, 100], (1.0, 100.0), (5.0, 80.0), ["cdms_si"]),
@@ -66,7 +67,7 @@ FIG2_PANELS = [
     ("Xe131", "xenon100", [13, 14, 15, 22, 24, 100], (0.5, 100.0), (150.0, 900.0),
      ["xenon100"]),
 ]
-#: Tick marks of paper 000 Fig. 2 (x in keV, y in 1e-36 cm^2), labelled as plain numbers.
+#: Tick marks of [Bueno2013, Fig. 2] (x in keV, y in 1e-36 cm^2), labelled as plain numbers.
 FIG2_XTICKS = {"Na23": [1, 2, 3, 4, 5, 6, 7, 10, 20, 30, 40, 100],
                "Si28": [1, 2, 3, 4, 5, 6, 7, 10, 20, 30, 40, 100],
                "Ge73": [1, 2, 3, 4, 5, 6, 7, 10, 20, 30, 40, 100],
@@ -85,13 +86,13 @@ FIG4_WINDOWS = {"xenon100": (6.0, 30.0), "cdms_si": (7.0, 100.0)}
 
 # -- building blocks (all mcgen) ---------------------------------------------------------
 def dipole_source(mass_MeV: float = M_DIPOLE) -> mcgen.AtmosphericDipoleSource:
-    """The atmospheric dipole flux of paper 000 Eq. (21) (0.5 % of FLUKA nu_mu + nu_mu-bar)."""
+    """The atmospheric dipole flux of [Bueno2013, Eq. (21)] (0.5 % of FLUKA nu_mu + nu_mu-bar)."""
     return mcgen.AtmosphericDipoleSource(mass_MeV=mass_MeV)
 
 
 def channels(detector, mu_muB: float = MU_FIG2, mass_MeV: float = M_DIPOLE,
              form_factor: str = "paper000") -> list:
-    """mcgen channels (one per isotope) of the dipole-nucleus elastic process (paper 000 Eq. 4,
+    """mcgen channels (one per isotope) of the dipole-nucleus elastic process ([Bueno2013, Eq. 4],
     form factor Eq. 5) in a detector. Only the source's mass enters the channels."""
     return mcgen.DipoleNucleusElastic(mu_muB, form_factor=form_factor).channels(
         dipole_source(mass_MeV), detector)
@@ -106,7 +107,7 @@ def channel_for(isotope: str, detector_name: str, **kw):
 
 
 def sigma_log(ch, E: float, mu_muB: float = MU_FIG2, mass_MeV: float = M_DIPOLE) -> float:
-    """Paper 000 Eq. (6): sigma(E) ~ alpha Z^2 mu^2 ln(Tmax(E)/Tthres) [mm^2], no form factor,
+    """[Bueno2013, Eq. (6)]: sigma(E) ~ alpha Z^2 mu^2 ln(Tmax(E)/Tthres) [mm^2], no form factor,
     Tmax from Eq. (1) (mcgen.physics.kinematics.tmax_elastic). The recoil window's upper edge
     replaces Tmax when lower (only matters for the Eq. 12 integral, and negligibly)."""
     t_up = min(tmax_elastic(E * MeV, mass_MeV * MeV, ch.target.mass), ch.T_hi)
@@ -119,7 +120,7 @@ def sigma_log(ch, E: float, mu_muB: float = MU_FIG2, mass_MeV: float = M_DIPOLE)
 
 def events_per_unit_flux(detector_name: str, E: float, method: str,
                          mu_muB: float = MU_FIG2) -> float:
-    """Paper 000 Eq. (7) for a flux bin N(E) = Phi(E) dE of 1 (internal units), summed over the
+    """[Bueno2013, Eq. (7)] for a flux bin N(E) = Phi(E) dE of 1 (internal units), summed over the
     detector's isotopes: sum_i (X / m_mat)_i sigma_i(E), with X / m_mat = Target.per_kg x the
     Table 1 exposure of the catalogue detector. method "log": sigma from Eq. (6); "exact":
     mcgen's Channel.sigma_visible (Eq. 4 with the Eq. 5 form factor over the visible window)."""
@@ -133,14 +134,14 @@ def events_per_unit_flux(detector_name: str, E: float, method: str,
 
 def gamma_from_ratio(ratio: float, E1: float = E_DAMA, E2: float = E_CDMS,
                      m: float = M_DIPOLE) -> float:
-    """Paper 000 Eq. (11): Phi ∝ (E^2 - m^2)^-gamma, so Phi(E2)/Phi(E1) = ratio gives
+    """[Bueno2013, Eq. (11)]: Phi ∝ (E^2 - m^2)^-gamma, so Phi(E2)/Phi(E1) = ratio gives
     gamma = -ln(ratio) / ln[(E2^2 - m^2) / (E1^2 - m^2)]."""
     return -math.log(ratio) / math.log((E2 * E2 - m * m) / (E1 * E1 - m * m))
 
 
 # -- Sec. 3: Eqs. (8)-(12) ---------------------------------------------------------------
 def compute_flux_ratios(method: str = "log") -> dict:
-    """Eqs. (8)-(11) of paper 000 with the log approximation (method="log") or mcgen's exact
+    """[Bueno2013, Eqs. (8)-(11)] with the log approximation (method="log") or mcgen's exact
     visible cross section (method="exact"). Independent of mu and of the flux normalisation."""
     if method not in ("log", "exact"):
         raise ValueError(f"method = {method!r}: allowed are 'log' and 'exact'")
@@ -162,8 +163,8 @@ def compute_flux_ratios(method: str = "log") -> dict:
 
 
 def _log_events_power_law(detector_name: str, source, mu_muB: float = MU_FIG2) -> float:
-    """Paper 000 Eq. (7) integrated over the flux: sum_i (X/m_mat)_i int Phi(E) sigma_i(E) dE with
-    sigma_i from Eq. (6); Phi is the mcgen source's flux (Eq. 11). quad from the energy where
+    """[Bueno2013, Eq. (7)] integrated over the flux: sum_i (X/m_mat)_i int Phi(E) sigma_i(E) dE
+    with sigma_i from Eq. (6); Phi is the mcgen source's flux (Eq. 11). quad from the energy where
     Tmax(E) reaches the threshold (Channel.energy_for_recoil) to E_max, split where Tmax
     crosses the window's upper edge."""
     det = make_detector({"name": detector_name})
@@ -186,7 +187,7 @@ def _log_events_power_law(detector_name: str, source, mu_muB: float = MU_FIG2) -
 
 
 def compute_eq12(gamma: float, method: str = "log", E_range=EQ12_E_RANGE) -> float:
-    """Paper 000 Eq. (12): N_XENON100 / N_CDMS/Si (Table 1 exposures) for a flux
+    """[Bueno2013, Eq. (12)]: N_XENON100 / N_CDMS/Si (Table 1 exposures) for a flux
     Phi ∝ (E^2 - m^2)^-gamma (Eq. 11, mcgen.MomentumPowerLawSource) over E_range [MeV].
     method "log": Eq. (7) with Eq. (6) integrated over E; "exact": Generator.expected_events."""
     src = mcgen.MomentumPowerLawSource(M_DIPOLE, gamma, E_range[0], E_range[1], 1.0)
@@ -244,7 +245,7 @@ def sec4_detector(name: str, window=None, exposure_kg_day: float = TON_YEAR_KG_D
 
 
 def compute_sec4(mus=(1e-6, 1e-5)) -> dict:
-    """Paper 000 Sec. 4: expected events per year and ton at XENON100 (T in [6, 30] keV) and
+    """[Bueno2013, Sec. 4]: expected events per year and ton at XENON100 (T in [6, 30] keV) and
     CDMS/Si ([7, 100] keV) for the Eq. (21) atmospheric dipole flux (m = 10 MeV), with
     mcgen.Generator.expected_events. Keys (detector name, mu [mu_B])."""
     src = dipole_source()
@@ -259,7 +260,7 @@ def compute_sec4(mus=(1e-6, 1e-5)) -> dict:
 
 # -- figures -----------------------------------------------------------------------------
 def fig2_curve(ch, E_MeV: float, T_keV: np.ndarray) -> np.ndarray:
-    """T dsigma/dT [1e-36 cm^2] of paper 000 Eq. (4) (+Eq. 5) from mcgen, at recoils T [keV]."""
+    """T dsigma/dT [1e-36 cm^2] of [Bueno2013, Eq. (4)] (+Eq. 5) from mcgen, at recoils T [keV]."""
     T = np.asarray(T_keV, float) * keV
     return T * ch.dsigma_dT(E_MeV * MeV, T) / cm2 / 1e-36
 
@@ -276,7 +277,7 @@ def _plain_ticks(ax, xticks, yticks) -> None:
 
 
 def plot_fig2(path) -> Path:
-    """Paper 000 Fig. 2: T dsigma/dT vs T for Na23, Si28, Ge73, Xe131 (m = 10 MeV,
+    """[Bueno2013, Fig. 2]: T dsigma/dT vs T for Na23, Si28, Ge73, Xe131 (m = 10 MeV,
     mu = 1e-6 mu_B), thresholds of the experiments shaded. Writes a PNG to `path`."""
     path = Path(path)
     fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
@@ -310,7 +311,7 @@ def plot_fig2(path) -> Path:
         ax.set_title(f"{iso}   (m = {M_DIPOLE:g} MeV, $\\mu$ = {MU_FIG2:g} $\\mu_B$)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8, loc="upper right" if iso == "Xe131" else "lower left")
-    fig.suptitle("paper 000 Fig. 2 with mcgen: Eq. (4) with the Eq. (5) form factor")
+    fig.suptitle("[Bueno2013, Fig. 2] with mcgen: Eq. (4) with the Eq. (5) form factor")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -318,7 +319,7 @@ def plot_fig2(path) -> Path:
 
 
 def plot_fig4(path, n_events: int = 200_000, T_range=(1.0, 100.0), mus=(1e-6, 1e-5)) -> Path:
-    """Paper 000 Fig. 4: dR/dT [events / keV / yr / ton] at XENON100 and CDMS/Si for the
+    """[Bueno2013, Fig. 4]: dR/dT [events / keV / yr / ton] at XENON100 and CDMS/Si for the
     Eq. (21) flux, histogrammed from mcgen events (weight branch / bin width) drawn in
     T_range; the Fig. 4 acceptance windows are shaded."""
     path = Path(path)
@@ -346,7 +347,7 @@ def plot_fig4(path, n_events: int = 200_000, T_range=(1.0, 100.0), mus=(1e-6, 1e
         ax.set_title(LABELS[name])
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("paper 000 Fig. 4 with mcgen: m = 10 MeV dipole, Eq. (21) flux")
+    fig.suptitle("[Bueno2013, Fig. 4] with mcgen: m = 10 MeV dipole, Eq. (21) flux")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -370,7 +371,7 @@ def format_table(numbers: dict, sec4: dict, xsec: dict) -> str:
              ex["eq12_g10"]),
         ]
     w = 50
-    lines = [f"Paper 000 Secs. 3-4 with mcgen (m = {M_DIPOLE:g} MeV; Table 1 catalogue "
+    lines = [f"[Bueno2013, Secs. 3-4] with mcgen (m = {M_DIPOLE:g} MeV; Table 1 catalogue "
              "detectors: DAMA/LIBRA Na only, CoGeNT/CDMS/XENON100 all natural isotopes)", "",
              f"{'quantity':<{w}} {'paper':>10} {'log approx':>12} {'exact mcgen':>12}",
              f"{'':<{w}} {'':>10} {'Eqs. 6-7':>12} {'Eqs. 4-5':>12}",
@@ -407,7 +408,7 @@ def format_table(numbers: dict, sec4: dict, xsec: dict) -> str:
     return "\n".join(lines)
 
 
-#: Table 1 of paper 000: observed events (CoGeNT: the 7-13 range estimated there).
+#: [Bueno2013, Table 1]: observed events (CoGeNT: the 7-13 range estimated there).
 TABLE1_EVENTS = {"dama_nai": "~4300", "dama_libra": "~12400", "cogent": "~7-13",
                  "cdms_si": "3", "cdms_ge": "0", "xenon100": "0"}
 

@@ -1,20 +1,20 @@
 #!/usr/bin/env python
-"""Paper 003 (Wong, Li, Lin, PRL 105 (2010) 061801: neutrino magnetic moment via atomic
+"""[Wong2010] (Wong, Li, Lin, PRL 105 (2010) 061801: neutrino magnetic moment via atomic
 ionisation), Fig. 2 redone with mcgen's public API, next to the accepted treatment.
 
     python macros/paper003.py [--out-dir DIR] [--mu 1e-10] [--no-plot]
 
-Reactor antineutrinos at the paper's flux, 1e13 cm^-2 s^-1 (paper 003 text above Fig. 2), on a
+Reactor antineutrinos at the paper's flux, 1e13 cm^-2 s^-1 ([Wong2010, text above Fig. 2]), on a
 germanium detector. Prints and plots (``paper003_fig2.png`` in DIR) the differential rate
 dR/dT [events / (kg day keV)] from 0.1 to 100 keV for a magnetic moment mu (default
-1e-10 mu_B, paper 003 Fig. 2; every magnetic rate scales as mu^2):
+1e-10 mu_B, [Wong2010, Fig. 2]; every magnetic rate scales as mu^2):
 
-(a) free electrons, paper 003 Eq. (2): ``nu_electron_elastic`` with ``electrons="free"``
+(a) free electrons, [Wong2010, Eq. (2)]: ``nu_electron_elastic`` with ``electrons="free"``
     (its magnetic part: the mu run minus the mu = 0 run, the two terms add without
     interference);
 (b) the stepping approximation (ACCEPTED treatment): ``nu_electron_elastic`` with
     ``electrons="stepping"``, magnetic part likewise;
-(c) atomic ionisation in the equivalent-photon approximation, paper 003 Eq. (10): process
+(c) atomic ionisation in the equivalent-photon approximation, [Wong2010, Eq. (10)]: process
     ``ionization_epa`` - DISPUTED (M. B. Voloshin, PRL 105 (2010) 201801; K. A. Kouzakov,
     A. I. Studenikin, M. B. Voloshin, PRD 83 (2011) 113001);
 (d) the Standard-Model background: nu_e-bar e (stepping, mu = 0) and, when mcgen has it,
@@ -51,9 +51,9 @@ import mcgen  # noqa: E402
 from mcgen.constants import day, keV, kg  # noqa: E402
 from mcgen.interactions import AtomicIonizationEPA, NuElectronElastic  # noqa: E402
 
-#: Reactor antineutrino flux of paper 003 Fig. 2 and Table I [cm^-2 s^-1].
+#: Reactor antineutrino flux of [Wong2010, Fig. 2 and Table I] [cm^-2 s^-1].
 FLUX = 1e13
-#: Magnetic moment of paper 003 Fig. 2 [mu_B].
+#: Magnetic moment of [Wong2010, Fig. 2] [mu_B].
 MU_FIG2 = 1e-10
 #: Germanium: density [g/cm^3]; a ~1 kg cylinder (only the exposure matters for a far source).
 GE_DENSITY = 5.323
@@ -61,7 +61,7 @@ T_RANGE_KEV = (0.1, 100.0)
 #: Recoil energies printed in the table [keV] (either side of the L3 and K edges).
 T_TABLE_KEV = [0.1, 0.2, 0.5, 1.0, 1.2, 1.25, 2.0, 5.0, 10.0, 11.0, 11.2, 20.0, 50.0, 100.0]
 #: Windows [keV] for the Table I comparison (assumed; see the module docstring) and the
-#: paper's FE and AI sensitivities there [1e-12 mu_B] (paper 003 Table I).
+#: paper's FE and AI sensitivities there [1e-12 mu_B] ([Wong2010, Table I]).
 TABLE1 = {"HPGe, 12 keV threshold (12-60 keV)": ((12.0, 60.0), 57.0, 19.0),
           "100 eV threshold (0.1-1 keV)": ((0.1, 1.0), 10.0, 0.1)}
 #: Bins [keV] where the quadrature of this macro is checked against Generator.expected_events.
@@ -73,7 +73,7 @@ def ge_detector(window_keV=T_RANGE_KEV, exposure_kg_day=1.0) -> mcgen.Detector:
     return mcgen.Detector("ge", mcgen.Material("Ge", GE_DENSITY), mcgen.Cylinder(30.0, 66.0),
                           threshold_keV=window_keV[0], window_keV=list(window_keV),
                           exposure_kg_day=exposure_kg_day,
-                          reference="paper 003 Fig. 2 (germanium target)")
+                          reference="[Wong2010, Fig. 2] (germanium target)")
 
 
 def reactor() -> mcgen.ReactorSource:
@@ -180,7 +180,7 @@ def window_rates(mu: float, window_keV) -> dict:
 def report(res: dict) -> list[str]:
     T, curves, mu = res["T"], res["curves"], res["mu"]
     names = list(curves)
-    lines = [f"# paper 003: reactor nu_e-bar on Ge, flux {FLUX:g} /cm^2/s, mu = {mu:g} mu_B",
+    lines = [f"# [Wong2010]: reactor nu_e-bar on Ge, flux {FLUX:g} /cm^2/s, mu = {mu:g} mu_B",
              "# dR/dT [events / (kg day keV)]; magnetic rates scale as (mu / mu_B)^2",
              "# columns: " + " | ".join(names)]
     lines.append(f"{'T_keV':>8} " + " ".join(f"{n[:14]:>14}" for n in names)
@@ -190,7 +190,7 @@ def report(res: dict) -> list[str]:
         i = int(np.argmin(np.abs(T / keV - t)))
         lines.append(f"{T[i] / keV:8.4g} " + " ".join(f"{curves[n][i]:14.4e}" for n in names)
                      + f" {epa[i] / fe[i]:9.3g} {epa[i] / st[i] if st[i] > 0 else np.inf:9.3g}")
-    # absorption-edge jumps of the EPA spectrum (= sigma_gammaA jumps: paper 003's
+    # absorption-edge jumps of the EPA spectrum (= sigma_gammaA jumps: [Wong2010]'s
     # "smoking gun" peak ratios proportional to sigma_gammaA / T)
     from mcgen.interactions.ionization import photoabsorption_table
 
@@ -199,7 +199,7 @@ def report(res: dict) -> list[str]:
         if T[0] < e < T[-1]:
             i = int(np.searchsorted(T, e))
             lines.append(f"#   {e / keV:8.4f} keV: {epa[i] / epa[i - 1]:6.3f}")
-    lines.append("# integrated magnetic rates [events / (kg day)] and paper 003 Table I:")
+    lines.append("# integrated magnetic rates [events / (kg day)] and [Wong2010, Table I]:")
     for label, (win, s_fe, s_ai) in TABLE1.items():
         r = window_rates(mu, win)
         lines.append(f"#   {label}: FE {r['FE']:.4g}, stepping {r['stepping']:.4g}, "

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Paper 004 (radiative upscattering nu A -> N A, N -> nu gamma / N' gamma at a reactor CEvNS
+"""[Bolton2021] (radiative upscattering nu A -> N A, N -> nu gamma / N' gamma at a reactor CEvNS
 experiment): the photon energy and angle distributions for a Dirac and a Majorana N.
 
     python macros/paper004.py [--out-dir DIR] [--events 200000] [--m-N 2.0] [--no-plot]
@@ -13,7 +13,7 @@ daughter), the mean rest-frame cosine with the N direction, and the share of har
 (above the Majorana median energy) among those within 25 degrees of the neutrino beam.
 Plots (``paper004_photons.png`` in DIR) the photon energy and cos(angle to the beam).
 
-Paper 004 gives no numbers, only shapes (Sec. 4): "the Majorana sterile state case presents a
+[Bolton2021] gives no numbers, only shapes (Sec. 4): "the Majorana sterile state case presents a
 symmetric distribution in the outgoing photon energy with almost equal events over and below a
 central energy of outgoing photon. On the other hand, the Dirac case presents an asymmetric
 distribution in outgoing photon energy with a clear preference towards low outgoing photon
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ok_sym = abs(np.mean(Eg["majorana"] > half["majorana"]) - 0.5) < 0.01
     ok_soft = np.mean(Eg["dirac"] > half["dirac"]) < 0.45
     fwd_hard = {k: np.mean(Eg[k][cos_beam[k] > np.cos(np.radians(25.0))] > e_mid) for k in Eg}
-    print(f"paper 004: Majorana symmetric about the central energy: {ok_sym}; Dirac prefers "
+    print(f"[Bolton2021]: Majorana symmetric about the central energy: {ok_sym}; Dirac prefers "
           f"low photon energies: {ok_soft}; more hard forward photons for Majorana: "
           f"{fwd_hard['majorana'] > fwd_hard['dirac']}")
 
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         for a in ax:
             a.set_ylabel("events / bin (1 yr)")
             a.legend()
-        fig.suptitle(f"paper 004: radiative upscattering at NUCLEUS, m_N = {args.m_N:g} MeV")
+        fig.suptitle(f"[Bolton2021]: radiative upscattering at NUCLEUS, m_N = {args.m_N:g} MeV")
         fig.tight_layout()
         out = args.out_dir / "paper004_photons.png"
         fig.savefig(out, dpi=120)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Atmospheric dipoles through 1.4 km of standard rock (LNGS-like), paper 000 Sec. 4.
+"""Atmospheric dipoles through 1.4 km of standard rock (LNGS-like), [Bueno2013, Sec. 4].
 
     python macros/rock_dipole.py [--out-dir DIR] [--depth-m 1400] [--n 400000]
 
@@ -8,7 +8,7 @@ isotropic arrival directions, each is carried through the rock with continuous e
 (Eq. 22: the muon's Bethe-Bloch loss in standard rock x (mu/mu_B)^2 (beta gamma)^2) on its own
 slant path, and the flux spectra at the surface and at the detector are compared
 (`rock_dipole_spectra.png`). The spectral index the rock induces is fitted as
-dPhi/dE ∝ (E^2 - m^2)^-gamma (the form of paper 000 Eq. 11) between 13 and 24 MeV, the range
+dPhi/dE ∝ (E^2 - m^2)^-gamma (the form of [Bueno2013, Eq. 11]) between 13 and 24 MeV, the range
 in which Sec. 3 wants gamma ~ 10. Then the expected XENON100 events (1 t yr, 6-30 keV) with and
 without the rock come from mcgen.Generator with the site.
 """
@@ -33,8 +33,8 @@ from mcgen.geometry import EARTH_RADIUS, Site  # noqa: E402
 from mcgen.physics.energy_loss import STANDARD_ROCK, propagate_dipole_array  # noqa: E402
 from mcgen.physics.propagation import rock_path  # noqa: E402
 
-M_DIPOLE = 10.0  # MeV, paper 000 Sec. 4
-MUS = (1e-6, 1e-3, 3e-3, 1e-2)  # mu_B: paper 000 discusses 1e-6 and 1e-2
+M_DIPOLE = 10.0  # MeV, [Bueno2013, Sec. 4]
+MUS = (1e-6, 1e-3, 3e-3, 1e-2)  # mu_B: [Bueno2013] discusses 1e-6 and 1e-2
 FIT_RANGE = (13.0, 24.0)  # MeV
 
 
@@ -51,7 +51,7 @@ def transported_energies(mu_muB: float, depth_m: float, n: int, seed: int = 1):
 
 
 def spectral_index(E: np.ndarray, lo: float = FIT_RANGE[0], hi: float = FIT_RANGE[1]) -> float:
-    """Least-squares gamma of dPhi/dE ∝ (E^2 - m^2)^-gamma (paper 000 Eq. 11) on [lo, hi] MeV
+    """Least-squares gamma of dPhi/dE ∝ (E^2 - m^2)^-gamma ([Bueno2013, Eq. 11]) on [lo, hi] MeV
     from a histogram of energies (Poisson-weighted fit of the log)."""
     edges = np.linspace(lo, hi, 23)
     counts, _ = np.histogram(E[np.isfinite(E)], edges)
@@ -107,7 +107,7 @@ def main(argv=None) -> int:
               f"{np.nanmean(E_d) if alive.any() else math.nan:>8.2f} "
               f"{spectral_index(E_s):>10.2f} {spectral_index(E_d):>9.2f} {n_rock:>15.4g} "
               f"{n_free:>10.4g}")
-    print("gamma: fit of dPhi/dE ∝ (E^2 - m^2)^-gamma on 13-24 MeV (paper 000 Eq. 11; "
+    print("gamma: fit of dPhi/dE ∝ (E^2 - m^2)^-gamma on 13-24 MeV ([Bueno2013, Eq. 11]; "
           "Sec. 3 asks for ~10).")
     print("Read literally, Eq. (22) stops a 1e-2 mu_B dipole within ~300 m of rock at any "
           "energy: nothing reaches 1.4 km (the paper expected 'a significant fraction' lost).")

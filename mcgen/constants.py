@@ -59,7 +59,7 @@ SIN2_THETA_W = 0.23857
 #: for it; we follow the Pythia 8 convention for a heavy neutral lepton (nu_R of the
 #: left-right model, id 9900014 for the muon-flavour partner), documented in README.md.
 PDG_STERILE = 9900014
-#: PDG id of a lighter sterile state N' (N -> N' gamma, paper 000 Eq. 17): Pythia 8's 9900016.
+#: PDG id of a lighter sterile state N' (N -> N' gamma, [Bueno2013, Eq. 17]): Pythia 8's 9900016.
 PDG_STERILE_PARTNER = 9900016
 
 __all__ = [

@@ -1,5 +1,5 @@
 """Shared fixtures. Physics references come from tests/reference_paper000.py, an independent
-plain numpy/scipy implementation of paper 000 written without looking at mcgen."""
+plain numpy/scipy implementation of [Bueno2013] written without looking at mcgen."""
 
 from __future__ import annotations
 

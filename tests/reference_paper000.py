@@ -1,9 +1,9 @@
-"""Independent reference implementation of paper 000 ("Magnets from the atmosphere":
+"""Independent reference implementation of [Bueno2013] (atmospheric magnetic dipoles:
 an atmospherically produced neutral fermion with a magnetic dipole moment faking
 dark-matter nuclear recoils), Sections 2-4.
 
-Written from the paper text (shared/papers/000_b63fffb5fa5158d6.txt) and
-shared/data/README.md only, with plain numpy/scipy (+ ``periodictable`` for
+Written from the paper text ([Bueno2013], A. Bueno et al., arXiv:1308.0011) and
+mcgen/data/README.md only, with plain numpy/scipy (+ ``periodictable`` for
 isotope masses/abundances).  It deliberately does NOT import anything from ``mcgen``.
 
 Conventions
@@ -40,7 +40,7 @@ KEV = 1.0e-3                     # keV in MeV
 E_BREAK_EQ21 = 40.0
 GAMMA_EQ21 = 2.7
 
-# The FLUKA tables as shipped (input data, copied unchanged from shared/data/atmospheric)
+# The FLUKA tables as shipped (input data, mcgen/data/atmospheric, [Battistoni2005])
 ATMOS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mcgen", "data", "atmospheric")
 
 # Table 1 of the paper (threshold keV, exposure kg d, number of events)

@@ -1,5 +1,5 @@
-"""CEvNS (paper 002 Eqs. 8-10) and Lindhard quenching (Eqs. 16-20) against independent numbers:
-closed-form cross sections, form factors from scipy's spherical Bessel functions, published
+"""CEvNS ([Mustamin2024, Eqs. 8-10]) and Lindhard quenching (Eqs. 16-20) against independent
+numbers: closed-form cross sections, form factors from scipy's spherical Bessel functions, published
 quenching values, sampled recoil spectra, expected counts and a run card."""
 
 from __future__ import annotations
@@ -331,7 +331,7 @@ def test_lindhard_published_values():
     # "between 0.16 and 0.23" for 0.4-6.3 keV_nr
     y = quenching.lindhard_yield(np.array([0.4, 6.3]), 32, 72.63, k=0.162)
     assert y == pytest.approx([0.16, 0.23], abs=6e-3)
-    # paper 002 Eq. (18): Ge below 0.254 keV, T in eV in the formula
+    # [Mustamin2024, Eq. (18)]: Ge below 0.254 keV, T in eV in the formula
     assert quenching.germanium_low_energy_yield(0.015) == 0.0
     assert quenching.germanium_low_energy_yield(0.254) == pytest.approx(
         0.18 * (1 - math.exp(-239 / 71.03)), rel=1e-12)

@@ -35,7 +35,7 @@ def test_default_card_runs_as_a_subprocess(tmp_path):
 
 
 def test_catalogue_detectors_match_paper000_table1():
-    # paper 000 Table 1: threshold (keV), exposure (kg d)
+    # [Bueno2013, Table 1]: threshold (keV), exposure (kg d)
     table1 = {"dama_nai": (6.7, 109500), "dama_libra": (6.7, 317697), "cogent": (2, 18.48),
               "cdms_si": (7, 140.2), "cdms_ge": (10, 612), "xenon100": (6.6, 7636.4)}
     for name, (thr, expo) in table1.items():

@@ -1,6 +1,6 @@
 """Radiative decay N -> f gamma and the N polarisation from nu T -> N T (mcgen.physics.decay)
 against independent numbers: explicit Dirac-matrix traces and explicit spinors (Dirac
-representation, built here), paper 000's lifetime, exact CDFs of the linear angular and
+representation, built here), [Bueno2013]'s lifetime, exact CDFs of the linear angular and
 energy distributions (KS and chi-square tests)."""
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ def test_width_matches_explicit_trace(m, m_f):
     assert radiative_width(mu, m, m) == 0.0  # closed at m = m_f
 
 
-# -- 2. paper 000 lifetime -------------------------------------------------------------------
+# -- 2. [Bueno2013] lifetime -------------------------------------------------------------------
 def test_paper000_lifetime():
-    """Paper 000 below Eq. (18): tau_h ~ 5e-9 s for mu = 2.4e-8 mu_B, m_h = 50 MeV."""
+    """[Bueno2013, below Eq. (18)]: tau_h ~ 5e-9 s for mu = 2.4e-8 mu_B, m_h = 50 MeV."""
     mu = 2.4e-8 * MU_BOHR
     g0 = radiative_width(mu, 50.0, 0.0)
     tau = HBAR_MEV_S / g0

@@ -40,7 +40,7 @@ def test_exposure_from_density_and_volume():
                          threshold_keV=2.0, live_days=56.0)
     mass_kg = 5.323e-3 * math.pi * 21.45**2 * 42.9  # g/mm^3 * mm^3 -> g ... /1000 below
     assert det.exposure_kg_day == pytest.approx(mass_kg / 1000 * 56.0, rel=1e-12)
-    assert det.exposure_kg_day == pytest.approx(18.48, rel=0.01)  # CoGeNT, paper 000 Table 1
+    assert det.exposure_kg_day == pytest.approx(18.48, rel=0.01)  # CoGeNT, [Bueno2013, Table 1]
 
 
 def test_window_and_threshold():

@@ -75,7 +75,7 @@ def test_magnetic_moment_term_closed_form():
     closed = math.pi * ALPHA**2 / ME**2 * kappa**2 * (math.log(tmax / a) - (tmax - a) / E) * HC2
     diff = (ch_mm.sigma_visible(E) - ch_sm.sigma_visible(E)) / mcgen.constants.cm2
     assert diff == pytest.approx(closed, rel=1e-7)
-    # the two terms add: no interference (paper 001 Eq. 2.1)
+    # the two terms add: no interference ([Coloma2014, Eq. 2.1])
     T = np.geomspace(1e-3, 0.5, 7)
     mm_only = math.pi * ALPHA**2 / ME**2 * kappa**2 * (1 / T - 1 / E) * HC2
     assert np.allclose((ch_mm.dsigma_dT(E, T) - ch_sm.dsigma_dT(E, T)) / mcgen.constants.cm2,

@@ -1,4 +1,4 @@
-"""Atomic ionisation in the equivalent-photon approximation (paper 003 Eq. 10, DISPUTED):
+"""Atomic ionisation in the equivalent-photon approximation ([Wong2010, Eq. 10], DISPUTED):
 photoabsorption cross sections against independent compilations, the cross section against the
 equation evaluated by hand, the sampler's bound, sampled spectra, expected counts against scipy
 and the process never being a default."""
@@ -60,7 +60,7 @@ def ge_channel():
 
 def test_ge_photoabsorption_vs_henke_and_nist_ffast(ge_channel):
     # Independent compilation 1: Henke, Gullikson, Davis, At. Data Nucl. Data Tables 54 (1993)
-    # 181 (the tables paper 003 used, ref. [18]; CXRO f2 via `periodictable`):
+    # 181 (the tables [Wong2010] used, ref. [18]; CXRO f2 via `periodictable`):
     # sigma_a = 2 r_e lambda f2. Away from edges Elam and Henke agree to ~1-3 % above 1 keV.
     E = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0])
     f2 = periodictable.Ge.xray.scattering_factors(energy=E)[1]
@@ -98,7 +98,7 @@ def test_table_reproduces_xraydb_and_edges(ge_channel):
 
 
 def test_epa_dsigma_dT_by_hand(ge_channel):
-    # paper 003 Eq. (10): dsigma/dT = mu^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T) / T
+    # [Wong2010, Eq. (10)]: dsigma/dT = mu^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T) / T
     kappa, E = 1e-11, 2.0
     for T_keV in (0.5, 5.0, 20.0):
         T = T_keV * 1e-3
@@ -246,7 +246,7 @@ mu_muB = 1e-11
     d = AtomicIonizationEPA(1e-11).describe()
     assert "DISPUTED" in d["status"] and "Voloshin" in d["status"]
     assert "Kouzakov" in d["status"] and "stepping" in d["accepted_alternative"]
-    assert "paper 003 Eq. (10)" in d["formula"]
+    assert "[Wong2010, Eq. (10)]" in d["formula"]
     for doc in (AtomicIonizationEPA.__doc__, mcgen.interactions.ionization.__doc__,
                 mcgen.physics.ionization.__doc__):
         assert "DISPUTED" in doc and "Voloshin" in doc and "stepping" in doc
@@ -266,7 +266,7 @@ def test_macro_paper003(tmp_path, capsys):
     ratios = [float(line.rsplit("ratio", 1)[1]) for line in out.splitlines()
               if "(Generator), ratio" in line]
     assert len(ratios) == 12 and np.allclose(ratios, 1.0, atol=1e-4)
-    # paper 003: EPA exceeds free electrons by orders of magnitude at atomic energies, and the
+    # [Wong2010]: EPA exceeds free electrons by orders of magnitude at atomic energies, and the
     # 100 eV-threshold sensitivities of Table I (FE/AI = 100) need a rate ratio ~1e4
     T = np.array([0.1, 1.0, 50.0]) * mcgen.constants.keV
     epa = paper003.rate_density(AtomicIonizationEPA(1e-10), T)

@@ -1,4 +1,4 @@
-"""Paper 001's expected event count with the 51Cr source and the LXe detector."""
+"""[Coloma2014]'s expected event count with the 51Cr source and the LXe detector."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import cr51_lxe  # noqa: E402
 
 
 def test_total_sm_events_match_paper001():
-    # paper 001: 12,518 SM nu_e-e events for 5 MCi, 100 days, "~6 tons" of LXe (free e-).
+    # [Coloma2014]: 12,518 SM nu_e-e events for 5 MCi, 100 days, "~6 tons" of LXe (free e-).
     # Our fiducial cylinder holds 5.907 t at 2.862 g/cm^3; scaled to 6 t the count must agree
     # to 1 %, unscaled to 2.5 %.
     gen = cr51_lxe.generator("free")

@@ -1,4 +1,4 @@
-"""Checks of macros/paper000.py against the numbers quoted in paper 000 (Secs. 3-4)."""
+"""Checks of macros/paper000.py against the numbers quoted in [Bueno2013] (Secs. 3-4)."""
 
 import sys
 from pathlib import Path
@@ -16,23 +16,23 @@ def log_ratios():
 
 
 def test_eq8_dama_over_cogent(log_ratios):
-    # paper 000 Eq. (8): N_DAMA/LIBRA / N_CoGeNT ~ 700 at E = 13.5 MeV (log approximation)
+    # [Bueno2013, Eq. (8)]: N_DAMA/LIBRA / N_CoGeNT ~ 700 at E = 13.5 MeV (log approximation)
     assert log_ratios["eq8"] == pytest.approx(700.0, rel=0.10)
 
 
 def test_eq9_flux_ratio(log_ratios):
-    # paper 000 Eq. (9): Phi(14.5 MeV) / Phi(13.5 MeV) ~ 0.045
+    # [Bueno2013, Eq. (9)]: Phi(14.5 MeV) / Phi(13.5 MeV) ~ 0.045
     assert log_ratios["eq9"] == pytest.approx(0.045, rel=0.10)
 
 
 def test_eq11_gamma(log_ratios):
-    # paper 000 Eq. (11): gamma ~ 10 (10.5 follows from the quoted 0.045)
+    # [Bueno2013, Eq. (11)]: gamma ~ 10 (10.5 follows from the quoted 0.045)
     assert 9.5 <= log_ratios["eq11"] <= 11.5
     assert paper000.gamma_from_ratio(0.045) == pytest.approx(10.6, abs=0.1)
 
 
 def test_eq10_bound(log_ratios):
-    # paper 000 Eq. (10): Phi(23.5) / Phi(14.5) < 2.9e-4 (log approximation)
+    # [Bueno2013, Eq. (10)]: Phi(23.5) / Phi(14.5) < 2.9e-4 (log approximation)
     assert log_ratios["eq10"] == pytest.approx(2.9e-4, rel=0.15)
 
 

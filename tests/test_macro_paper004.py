@@ -1,4 +1,4 @@
-"""Paper 004's qualitative statements on the photon of radiative upscattering (Sec. 4): the
+"""[Bolton2021]'s qualitative statements on the photon of radiative upscattering (Sec. 4): the
 Majorana photon spectrum is symmetric about its central energy, the Dirac one prefers low
 energies, and hard photons at small angles to the beam are more frequent for Majorana."""
 

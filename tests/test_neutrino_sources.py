@@ -34,8 +34,8 @@ from mcgen.sources import (
 from mcgen.sources.base import FLUX_UNIT, TimeKind
 
 CI_BQ = 3.7e10  # curie, exact by definition
-TAU_CR_D = 39.96  # 51Cr mean life [d], paper 001
-R_FID, H_FID = 690.0, 1380.0  # paper 001 fiducial cylinder h = d = 1.38 m [mm]
+TAU_CR_D = 39.96  # 51Cr mean life [d], [Coloma2014]
+R_FID, H_FID = 690.0, 1380.0  # [Coloma2014] fiducial cylinder h = d = 1.38 m [mm]
 Z_SRC = -(H_FID / 2 + 1000.0)  # source centre 1 m below the bottom face
 
 
@@ -60,9 +60,9 @@ def test_cr51_decays_5MCi_100d_and_lines():
     src = ElectronCaptureSource(activity_Ci=5e6)
     N = _decays(5e6 * CI_BQ, TAU_CR_D, 100.0)
     assert src.decays == pytest.approx(N, rel=1e-12)
-    assert src.decays == pytest.approx(5.86e23, rel=1e-3)  # brief / paper 001 strength
+    assert src.decays == pytest.approx(5.86e23, rel=1e-3)  # brief / [Coloma2014] strength
     assert src.decays == pytest.approx(nsp.cr51_decays(5e6 * CI_BQ, 0.0, 100 * day), rel=1e-12)
-    # paper 001: 750 keV 90 %, 430 keV 10 %
+    # [Coloma2014]: 750 keV 90 %, 430 keV 10 %
     (a, b) = src.components
     assert (a.E_min, a.total(), a.pdg) == (pytest.approx(0.750), pytest.approx(0.9 * N), 12)
     assert (b.E_min, b.total()) == (pytest.approx(0.430), pytest.approx(0.1 * N))
@@ -168,7 +168,7 @@ def test_geometry_factor_14cm_cylinder_source():
 def test_cr51_expected_events_with_oscillation():
     # Point source on the axis: the ratio of events with and without 3+1 oscillation is the
     # line-weighted average of P_ee over int dV / (4 pi L^2), P_ee = 1 - s sin^2(phase) with
-    # phase = dm2 L / (4 E hbar c) from scipy constants (paper 001 Eq. 3.1).
+    # phase = dm2 L / (4 E hbar c) from scipy constants ([Coloma2014, Eq. 3.1]).
     s22, dm2 = 0.3, 1.0
     det = _lxe()
     shape = mcgen.Point(center=(0, 0, Z_SRC))
@@ -295,7 +295,7 @@ def test_solar_species_totals(model, table, sun_b16):
 
 
 def _p_ee_independent(E_MeV, n_e=100.0):
-    """Adiabatic MSW P_ee (paper 002 Eq. 14 with the standard '+' sign), NuFIT 5.2 NO,
+    """Adiabatic MSW P_ee ([Mustamin2024, Eq. 14] with the standard '+' sign), NuFIT 5.2 NO,
     matter term 2 sqrt(2) G_F n_e E from scipy constants."""
     s12, s13, dm21 = 0.303, 0.0220, 7.41e-5
     c2 = 1 - 2 * s12
@@ -541,7 +541,7 @@ def test_catalogue_sources_load_and_run():
                             threshold_keV=0.001, window_keV=[0.0, 60.0], exposure_kg_day=1e3)
     ge_far = mcgen.Detector("ge", mcgen.Material("Ge", 5.32), mcgen.Cylinder(30.0, 60.0),
                             threshold_keV=0.1, exposure_kg_day=1e3)
-    # lxe_cr51 is paper 001's 2-140 keV window (for electron recoils); the nuclear probe used
+    # lxe_cr51 is [Coloma2014]'s 2-140 keV window (for electron recoils); the nuclear probe used
     # here needs eV thresholds, so override the window
     lxe = catalog.make_detector({"name": "lxe_cr51", "threshold_keV": 0.001,
                                  "window_keV": [0.0, 1.0]})

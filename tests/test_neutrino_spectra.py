@@ -134,7 +134,7 @@ def test_reactor_fission_rate_and_flux_norm():
 
 
 def test_reactor_flux_kuo_sheng_order_of_magnitude():
-    # Paper 003: phi ~ 6e12 cm^-2 s^-1 at Kuo-Sheng (2.9 GW thermal, 28 m: H. T. Wong et al.,
+    # [Wong2010]: phi ~ 6e12 cm^-2 s^-1 at Kuo-Sheng (2.9 GW thermal, 28 m: H. T. Wong et al.,
     # PRD 75 (2007) 012001). The fits omit the low-energy antineutrinos from neutron capture
     # (239U, 239Np), so the integral over 0-8 MeV should come out somewhat below.
     norm = ns.reactor_flux_norm(2900.0, PWR, E_FISSION, 28.0)
@@ -204,7 +204,7 @@ def test_michel_monotone_between_nodes():
 
 
 def test_cr51_lines():
-    e, b = ns.cr51_lines()  # paper 001: 750 keV (90 %), 430 keV (10 %)
+    e, b = ns.cr51_lines()  # [Coloma2014]: 750 keV (90 %), 430 keV (10 %)
     assert np.allclose(e / keV, [750.0, 430.0]) and np.allclose(b, [0.9, 0.1])
     e, b = ns.cr51_lines(k_fraction=0.9)
     assert np.allclose(e / keV, [747.0, 752.0, 427.0, 432.0])
@@ -220,7 +220,7 @@ def test_cr51_lines():
 
 def test_cr51_decays():
     assert ns.CR51_MEAN_LIFE / day == pytest.approx(39.96)
-    A0 = 5e6 * ns.CURIE_BQ  # paper 001: 5 MCi, 100 days
+    A0 = 5e6 * ns.CURIE_BQ  # [Coloma2014]: 5 MCi, 100 days
     n = ns.cr51_decays(A0, 0.0, 100 * day)
     tau = 39.96 * 86400.0
     assert n == pytest.approx(A0 * tau * (1 - math.exp(-100 / 39.96)), rel=1e-12)

@@ -32,7 +32,7 @@ def test_phase_constant_is_1267():
 @pytest.mark.parametrize("E,L_m,s22,dm2", [(0.75, 1.0, 0.1, 1.0), (0.43, 0.37, 0.3, 2.5),
                                            (3.0, 20.0, 0.05, 0.8), (0.75, 1e-3, 1.0, 1.0)])
 def test_p_ee_3plus1_eq31_direct(E, L_m, s22, dm2):
-    # Paper 001 Eq. (3.1) evaluated directly with scipy constants; L passed in mm internally.
+    # [Coloma2014, Eq. (3.1)] evaluated directly with scipy constants; L passed in mm internally.
     expected = 1.0 - s22 * math.sin(_phase_scipy(E, L_m, dm2)) ** 2
     got = osc.p_ee_3plus1(E * MeV, L_m * m, s22, dm2)
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-14)
@@ -41,7 +41,7 @@ def test_p_ee_3plus1_eq31_direct(E, L_m, s22, dm2):
 
 def test_first_minimum_51cr_paper001():
     # 51Cr 0.75 MeV line, Delta m^2 = 1 eV^2. First minimum (phase pi/2):
-    # L = pi E / (2 * 1.267 Delta m^2) [m]; paper 001 Sec. 3 calls it the "oscillation length
+    # L = pi E / (2 * 1.267 Delta m^2) [m]; [Coloma2014, Sec. 3] calls it the "oscillation length
     # ~90 cm". The full period L_osc = 4 pi E / Delta m^2 = 2.48 m E/MeV is twice that (1.86 m).
     E, dm2 = 0.75, 1.0
     L_min = math.pi * E / (2.0 * 1.267 * dm2)  # [m], textbook constant
@@ -125,7 +125,7 @@ def test_flavour_fractions_sum_to_one():
         fe, fmu, ftau = osc.solar_flavour_fractions(pee, TH23)
         assert fe == pee
         assert fe + fmu + ftau == pytest.approx(1.0, abs=1e-15)
-        # paper 002 Eqs. (12)-(13)
+        # [Mustamin2024, Eqs. (12)-(13)]
         assert fmu == pytest.approx((1 - pee) * math.cos(TH23) ** 2)
         assert ftau / fmu == pytest.approx(math.tan(TH23) ** 2)
 

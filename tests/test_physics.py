@@ -20,7 +20,7 @@ M_XE131 = 130.905084128 * 931.49410242 - 54 * 0.51099895  # AME2020 atomic mass 
 @pytest.mark.parametrize("E,m,M", [(13.5, 10.0, 21409.2), (100.0, 10.0, M_XE131),
                                    (1.0, 0.0, 938.272), (10.0, 0.511, 0.511)])
 def test_tmax_matches_eq1_and_brute_force(E, m, M):
-    # Eq. (1) of paper 000, against the reference and a brute-force scan of the CM angle.
+    # [Bueno2013, Eq. (1)], against the reference and a brute-force scan of the CM angle.
     assert tmax_elastic(E, m, M) == pytest.approx(R.tmax(E, m, M), rel=1e-12)
     s = M * M + m * m + 2 * M * E
     p = math.sqrt((s - (m + M) ** 2) * (s - (m - M) ** 2)) / (2 * math.sqrt(s))
@@ -84,7 +84,7 @@ def test_dsigma_dT_against_reference(dipole_source, xenon_detector):
 
 
 def test_fig2_scale_xe131():
-    # Paper 000 Fig. 2: T dsigma/dT of Xe131 at 100 MeV, low T, mu = 1e-6 mu_B is about
+    # [Bueno2013, Fig. 2]: T dsigma/dT of Xe131 at 100 MeV, low T, mu = 1e-6 mu_B is about
     # alpha Z^2 mu^2 = pi alpha^2 Z^2 (1e-6)^2 / m_e^2 (hbar c)^2 ~ 7.3e-34 cm^2
     # (the figure's axis spans 200-800e-36 cm^2).
     closed = math.pi * ALPHA**2 * 54**2 * 1e-12 / 0.51099895**2 * (197.3269804e-13) ** 2

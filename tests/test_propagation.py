@@ -1,4 +1,4 @@
-"""Transport of atmospheric dipoles through rock (paper 000 Sec. 4, Eq. 22)."""
+"""Transport of atmospheric dipoles through rock ([Bueno2013, Sec. 4, Eq. 22])."""
 
 from __future__ import annotations
 

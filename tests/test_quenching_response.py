@@ -10,7 +10,7 @@ from mcgen.catalog import make_detector
 
 
 def _yield(T_keV, Z, A, k=None):
-    # paper 002 Eqs. (16)-(17), written out independently
+    # [Mustamin2024, Eqs. (16)-(17)], written out independently
     k = 0.133 * Z ** (2 / 3) / np.sqrt(A) if k is None else k
     eps = 11.5 * T_keV * Z ** (-7 / 3)
     g = 3 * eps**0.15 + 0.7 * eps**0.6 + eps

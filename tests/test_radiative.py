@@ -1,4 +1,4 @@
-"""Radiative upscattering nu A -> N A, N -> nu gamma / N' gamma (paper 004) through the event
+"""Radiative upscattering nu A -> N A, N -> nu gamma / N' gamma ([Bolton2021]) through the event
 sampler: decay lengths, decay points and inside flags against independent geometry, photon
 rest-frame and lab distributions against the exact conditional shapes (probability integral
 transforms), the marginal photon spectrum against a quadrature, four-momentum conservation in
@@ -113,7 +113,7 @@ def test_bad_decay_options(kw, field):
 
 
 def test_production_is_the_same_for_dirac_and_majorana():
-    """The upscattering rate does not depend on the nature of N (paper 004 Sec. 2)."""
+    """The upscattering rate does not depend on the nature of N ([Bolton2021, Sec. 2])."""
     det = _det()
     rates = [mcgen.Generator(_line(9.0), det, DipolePortalNucleus(1e-9, 2.0, nature=n)
                              ).expected_events for n in ("dirac", "majorana")]
@@ -260,7 +260,7 @@ def test_photon_rest_and_lab_distributions_are_exact(nature, pdg, proc):
 def test_marginal_photon_spectrum_against_quadrature():
     """The photon energy spectrum of a line source on argon (spin 0), against
     int dT dsigma/dT x the linear lab-energy density of a polarised decay, by quadrature; and
-    the paper 004 statement: the Dirac spectrum is pulled to low photon energies, the Majorana
+    the [Bolton2021] statement: the Dirac spectrum is pulled to low photon energies, the Majorana
     one symmetric about the middle of its range."""
     m, E = 2.0, 8.0
     det = _det("Ar", 1.4, threshold_keV=1.0)

@@ -27,7 +27,7 @@ def _chi2_p(counts, expected):
 
 
 def test_expected_count_matches_independent_integral(sodium_generator, xenon_generator):
-    # sodium: 1000 kg d, T in [6.7, 60] keV; xenon: 1 t yr, [6, 30] keV (paper 000 Fig. 4)
+    # sodium: 1000 kg d, T in [6.7, 60] keV; xenon: 1 t yr, [6, 30] keV ([Bueno2013, Fig. 4])
     assert sodium_generator.expected_events == pytest.approx(_na_ref(6.7e-3, 60e-3), rel=1e-4)
     xe = R.nuclear_targets({"Xe": 1}, R._element_molar_mass("Xe"))
     ref = R.expected_events(R.atmospheric_dipole_flux, xe, 365250.0, 10.0, 1e-5, 6e-3, 30e-3,

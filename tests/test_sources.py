@@ -16,7 +16,7 @@ from mcgen.sources.dipole import fluka_integral, fluka_table
 @pytest.mark.parametrize("name,value", [("nue", 1.84), ("nuebar", 1.65), ("numu", 3.52),
                                         ("numubar", 3.53)])
 def test_fluka_integrals_match_data_readme(name, value):
-    # shared/data/README.md: integrals over the tables, cm^-2 s^-1
+    # mcgen/data/README.md ([Battistoni2005] tables): integrals over the tables, cm^-2 s^-1
     assert fluka_integral(name) == pytest.approx(value, abs=0.006)
     E, _ = fluka_table(name)
     assert E[0] == pytest.approx(13.183) and E[-1] == pytest.approx(982, abs=1)

@@ -1,4 +1,4 @@
-"""Dipole-portal upscattering nu A -> N A and nu e -> N e (paper 002 Eqs. 4 and 6) against
+"""Dipole-portal upscattering nu A -> N A and nu e -> N e ([Mustamin2024, Eqs. 4 and 6]) against
 independent numbers: an explicit Dirac trace of the amplitude, the ordinary magnetic-moment
 limit, brute-force kinematics, scipy quadrature, sampled spectra and four-momenta."""
 
@@ -37,7 +37,7 @@ def kn_ff2(T, M, A):
 
 
 def bracket(E, T, m, M, spin):
-    """Paper 002: bracket of Eq. (4) (spin 1/2) or Eq. (6) (spin 0), as printed."""
+    """[Mustamin2024]: bracket of Eq. (4) (spin 1/2) or Eq. (6) (spin 0), as printed."""
     b = (1 / T - 1 / E - m**2 / (2 * T * E * M) * (1 - T / (2 * E) + M / (2 * E))
          - m**4 / (8 * M * T**2 * E**2) * (1 - T / M))
     if spin == 0:
@@ -57,13 +57,13 @@ def cm_scan(E, m, M, n=200001):
 
 
 def emin_paper002(T, m, M):
-    """Paper 002 (event-rate slide), sterile case: (m^2 + 2 M T) / (2 (sqrt(T(T+2M)) - T))."""
+    """[Mustamin2024] (event-rate slide), sterile case: (m^2 + 2 M T) / (2 (sqrt(T(T+2M)) - T))."""
     return (m * m + 2 * M * T) / (2 * (math.sqrt(T * (T + 2 * M)) - T))
 
 
 def ref_dsigma(E, T, m, M, Z, mu_muB, spin, F2=1.0):
     """dsigma/dT [cm^2/MeV]: (pi alpha^2/m_e^2) (mu/mu_B)^2 Z^2 F^2 x bracket, zero outside the
-    exact kinematic region E >= E_min(T) of paper 002."""
+    exact kinematic region E >= E_min(T) of [Mustamin2024]."""
     if T <= 0 or E < emin_paper002(T, m, M) * (1 - 1e-12):
         return 0.0
     return math.pi * ALPHA**2 / ME**2 * mu_muB**2 * Z**2 * F2 * max(bracket(E, T, m, M, spin),
@@ -100,7 +100,7 @@ def _slash(p):
 
 
 def trace_dsigma(E, T, m, M, Z, mu_muB, spin):
-    """dsigma/dT [cm^2/MeV] from the amplitude of paper 002 Eqs. (2)-(3),
+    """dsigma/dT [cm^2/MeV] from the amplitude of [Mustamin2024, Eqs. (2)-(3)],
     mu [u_N sigma^{mu nu} q_nu P_L u_nu] (1/q^2) e Z [u_A gamma_mu u_A] (spin 1/2) or
     e Z (p_A + p_A')_mu (spin 0), squared by explicit traces (left-handed neutrino, target
     spin averaged): dsigma/dT = |M|^2 / (32 pi M E^2). F = 1."""
@@ -189,7 +189,7 @@ def test_massless_limit_is_the_magnetic_moment_formula():
         # and continuously: m_N = 1e-4 MeV changes it by < 1e-6
         ch_small = _channel(DipolePortalNucleus(1e-10, 1e-4), E, det, name)
         assert np.allclose(ch_small.dsigma_dT(E, T), ch.dsigma_dT(E, T), rtol=1e-6)
-    # electrons: paper 001 Eq. (2.1), (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2
+    # electrons: [Coloma2014, Eq. (2.1)], (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2
     E, kappa = 0.75, 5e-11
     ch = DipolePortalElectron(kappa, 0.0, electrons="free").channels(_line(E), det)[0]
     T = np.geomspace(1e-3, 0.5, 7)
@@ -212,7 +212,7 @@ def test_recoil_range_and_minimum_energy(E, m, M):
     assert lo == pytest.approx(scan.min(), rel=1e-6)
     assert hi == pytest.approx(scan.max(), rel=1e-9)
     assert lo > 0
-    # paper 002's minimum energy gives back both ends of the range, and the exact threshold
+    # [Mustamin2024]'s minimum energy gives back both ends of the range, and the exact threshold
     for T in (lo, hi, math.sqrt(lo * hi)):
         assert emin_paper002(T, m, M) <= E * (1 + 1e-8)
         assert emin_upscatter(T, m, M) == pytest.approx(emin_paper002(T, m, M), rel=1e-9)
@@ -222,7 +222,7 @@ def test_recoil_range_and_minimum_energy(E, m, M):
     T_grid = np.geomspace(1e-9, 10.0, 20001) * m * m / M
     assert min(emin_paper002(t, m, M) for t in T_grid) == pytest.approx(e_thr, rel=1e-6)
     assert mcgen.physics.kinematics.recoil_range(e_thr * (1 - 1e-9), 0.0, m, M) == (0.0, 0.0)
-    # paper 002 Eq. (5) is the T << M approximation of the same condition: close on nuclei
+    # [Mustamin2024, Eq. (5)] is the T << M approximation of the same condition: close on nuclei
     if M > 1000:
         T = math.sqrt(lo * hi)
         eq5 = (m * m / (2 * M * T) + 1) * math.sqrt(M * T / 2)  # Eq. (5) solved for E

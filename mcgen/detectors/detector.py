@@ -25,7 +25,7 @@ class Detector:
     to some elements of the material. ``vertex_resolution_mm``: Gaussian sigma per coordinate
     of the reconstructed vertex.
 
-    Quenching: with ``quenching="lindhard"`` (paper 002 Eqs. 16-19; ``lindhard_k`` a fitted k,
+    Quenching: with ``quenching="lindhard"`` ([Mustamin2024, Eqs. 16-19]; ``lindhard_k`` a fitted k,
     default 0.133 Z^(2/3) A^(-1/2)) a nuclear recoil T shows Y(T) T of electron-equivalent
     energy (branch E_vis_keVee); the threshold and window may then be given in keVee
     (``threshold_keVee``, ``window_keVee``), turned into each isotope's nuclear-recoil window
@@ -174,7 +174,7 @@ class Detector:
     def recoil_window(self, target: Target) -> tuple[float, float]:
         """Accepted recoil kinetic energies (T_lo, T_hi) [MeV] of a target: the window itself,
         or, for a nucleus when the window is in keVee, its nuclear-recoil image through the
-        inverse Lindhard yield (paper 002 Eq. 19)."""
+        inverse Lindhard yield ([Mustamin2024, Eq. 19])."""
         if not (self.ee_units and target.is_nucleus):
             return self.T_min, self.T_max
         lo = self.response.recoil_keV(self.T_min / keV, target)
@@ -184,7 +184,7 @@ class Detector:
 
     def visible_keVee(self, T: np.ndarray, target: Target) -> np.ndarray:
         """Electron-equivalent energy [keV] of recoils T [MeV] of a target: Y(T) T for a
-        nucleus with quenching (paper 002 Eq. 19), T otherwise."""
+        nucleus with quenching ([Mustamin2024, Eq. 19]), T otherwise."""
         T_keV = np.asarray(T, float) / keV
         if self.response is None:
             return T_keV

@@ -37,7 +37,7 @@ class Response:
 
 
 class LindhardQuenching(Response):
-    """Nuclear recoils are seen as Y(T) T of electron-equivalent energy (paper 002 Eqs. 16-19,
+    """Nuclear recoils are seen as Y(T) T of electron-equivalent energy ([Mustamin2024, Eqs. 16-19],
     mcgen.physics.quenching; ``k`` a fitted Lindhard k, default 0.133 Z^(2/3) A^(-1/2));
     electron recoils at their full energy."""
 

@@ -1,5 +1,5 @@
-"""Sites: the rock above an underground detector, for the propagation of dipoles (paper 000
-Sec. 4). The Earth is a sphere of radius 6371 km (mean radius, IUGG) of one uniform rock; the
+"""Sites: the rock above an underground detector, for the propagation of dipoles ([Bueno2013,
+Sec. 4]). The Earth is a sphere of radius 6371 km (mean radius, IUGG) of one uniform rock; the
 detector sits at `depth` below the surface."""
 
 from __future__ import annotations

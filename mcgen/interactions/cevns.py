@@ -1,4 +1,4 @@
-"""Coherent elastic neutrino-nucleus scattering (paper 002 Eqs. 8-10) on every nuclear isotope
+"""Coherent elastic neutrino-nucleus scattering ([Mustamin2024, Eqs. 8-10]) on every nuclear isotope
 of the detector, with a Klein-Nystrand, Helm or no nuclear form factor.
 
 Kernel and channel parameter layout: mcgen.physics.cevns.
@@ -32,10 +32,10 @@ NEUTRINOS = (12, 14, 16)
 
 class CEvNS(Interaction):
     """nu A -> nu A, coherent on the whole nucleus, for nu_e, nu_mu, nu_tau and their
-    antiparticles (massless components only; others get no channel). dsigma/dT of paper 002
-    Eq. (8) with the weak charge of Eq. (9) and the full kinematic bracket
+    antiparticles (massless components only; others get no channel). dsigma/dT of [Mustamin2024,
+    Eq. (8)] with the weak charge of Eq. (9) and the full kinematic bracket
     (1 - T/E - M T/(2E^2)); ``form_factor = "helm"`` (default; Lewin & Smith 1996),
-    ``"klein_nystrand"`` (paper 002 Eq. 10) or ``"none"``; ``sin2_theta_w`` the weak mixing
+    ``"klein_nystrand"`` ([Mustamin2024, Eq. 10]) or ``"none"``; ``sin2_theta_w`` the weak mixing
     angle (default: low-Q^2 MS-bar value, mcgen.constants)."""
 
     name = "cevns"
@@ -80,5 +80,5 @@ class CEvNS(Interaction):
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "form_factor": self.form_factor,
                 "sin2_theta_w": self.sin2_theta_w,
-                "formula": "paper 002 Eqs. (8)-(9) with bracket 1 - T/E - M T/(2E^2); form "
+                "formula": "[Mustamin2024, Eqs. (8)-(9)] with bracket 1 - T/E - M T/(2E^2); form "
                            "factor Klein-Nystrand (Eq. 10) or Helm (Lewin & Smith 1996)"}

@@ -1,4 +1,4 @@
-"""Elastic scattering of a neutral magnetic dipole on nuclei (paper 000)."""
+"""Elastic scattering of a neutral magnetic dipole on nuclei ([Bueno2013])."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ FORM_FACTORS = {"paper000": FF_PAPER000, "none": FF_NONE}
 
 class DipoleNucleusElastic(Interaction):
     """A neutral Dirac fermion with magnetic moment ``mu_muB`` [Bohr magnetons] scattering
-    elastically on every nuclear isotope of the detector: paper 000 Eq. (4) with the form factor
+    elastically on every nuclear isotope of the detector: [Bueno2013, Eq. (4)] with the form factor
     of Eq. (5) (``form_factor="paper000"``) or none (``"none"``). The particle's mass is the
     source's."""
 
@@ -65,4 +65,4 @@ class DipoleNucleusElastic(Interaction):
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "form_factor": self.form_factor,
-                "formula": "paper 000 Eq. (4), form factor Eq. (5)"}
+                "formula": "[Bueno2013, Eq. (4)], form factor Eq. (5)"}

@@ -32,7 +32,7 @@ ELECTRON_MODELS = ("stepping", "free")
 class NuElectronElastic(Interaction):
     """nu e -> nu e for nu_e, nu_mu, nu_tau and their antiparticles (taken from the source
     components' PDG ids): SM charged + neutral current (couplings with sin^2 theta_W at low
-    Q^2) plus the magnetic-moment term of paper 001 Eq. (2.1) / paper 003 Eq. (2), with no
+    Q^2) plus the magnetic-moment term of [Coloma2014, Eq. (2.1)] / [Wong2010, Eq. (2)], with no
     interference. ``electrons="stepping"`` (default): atomic electrons count only above their
     shell's binding energy (xraydb edges); ``"free"``: all Z electrons as free."""
 
@@ -91,4 +91,4 @@ class NuElectronElastic(Interaction):
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "electrons": self.electrons, "sin2_theta_w": self.sin2_theta_w,
-                "formula": "SM (Vogel & Engel 1989) + paper 001 Eq. (2.1) magnetic term"}
+                "formula": "SM (Vogel & Engel 1989) + [Coloma2014, Eq. (2.1)] magnetic term"}

@@ -1,19 +1,19 @@
 """Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation
-(paper 003 Eq. 10) - DISPUTED, never a default.
+([Wong2010, Eq. 10]) - DISPUTED, never a default.
 
-M. B. Voloshin, PRL 105 (2010) 201801 (comment on paper 003) and K. A. Kouzakov,
+M. B. Voloshin, PRL 105 (2010) 201801 (comment on [Wong2010]) and K. A. Kouzakov,
 A. I. Studenikin, M. B. Voloshin, PRD 83 (2011) 113001 showed that the equivalent-photon
-enhancement of paper 003 does not occur for a neutrino magnetic moment. The accepted
-treatment is the free-electron magnetic-moment cross section (paper 003 Eq. 2) with the
+enhancement of [Wong2010] does not occur for a neutrino magnetic moment. The accepted
+treatment is the free-electron magnetic-moment cross section ([Wong2010, Eq. 2]) with the
 stepping approximation: process ``nu_electron_elastic`` with ``electrons="stepping"``
-(mcgen.interactions.electron). This process exists only so that paper 003 can be reproduced and
+(mcgen.interactions.electron). This process exists only so that [Wong2010] can be reproduced and
 compared with it; it must be asked for explicitly (``process = "ionization_epa"`` with its
 ``mu_muB``).
 
 Photoabsorption cross sections: xraydb's Elam tables (W. T. Elam, B. D. Ravel, J. R. Sieber,
 Radiat. Phys. Chem. 63 (2002) 121), ``xraydb.mu_elam(element, E_eV, kind="photo")`` [cm^2/g]
 times the atomic mass xraydb uses (``xraydb.atomic_mass``) over N_A: the cross section per atom.
-Paper 003 itself took Henke et al. (At. Data Nucl. Data Tables 54 (1993) 181); the two agree to
+[Wong2010] itself took Henke et al. (At. Data Nucl. Data Tables 54 (1993) 181); the two agree to
 ~1-3 % for Ge away from the edges (tests/test_ionization.py).
 """
 
@@ -47,7 +47,7 @@ NODES_PER_DECADE = 50
 #: energies and the Elam tables' own edge nodes differ by < 3e-5 relative).
 EDGE_NUDGE = 1e-4
 
-DISPUTED = ("DISPUTED: the equivalent-photon enhancement of paper 003 is not physical for a "
+DISPUTED = ("DISPUTED: the equivalent-photon enhancement of [Wong2010] is not physical for a "
             "magnetic moment (M. B. Voloshin, PRL 105 (2010) 201801; K. A. Kouzakov, "
             "A. I. Studenikin, M. B. Voloshin, PRD 83 (2011) 113001); the accepted treatment is "
             "nu_electron_elastic with electrons=\"stepping\"")
@@ -106,7 +106,7 @@ def photoabsorption_table(symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 class AtomicIonizationEPA(Interaction):
     """nu (A, Z) -> nu (A, Z)+ e- by a neutrino magnetic moment in the equivalent-photon
-    approximation, paper 003 Eq. (10):
+    approximation, [Wong2010, Eq. (10)]:
 
         dsigma/dT = kappa^2 (alpha/pi) (E_nu/m_e)^2 sigma_gammaA(E_gamma = T) / T,
 
@@ -208,7 +208,7 @@ class AtomicIonizationEPA(Interaction):
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "material_element": self.material_element,
-                "formula": "paper 003 Eq. (10): kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T)/T, "
+                "formula": "[Wong2010, Eq. (10)]: kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T)/T, "
                            "equivalent-photon approximation",
                 "photoabsorption": "xraydb mu_elam (Elam, Ravel, Sieber 2002), 100 eV-800 keV",
                 "recoil": "ejected electron, T = energy transfer, free two-body kinematics",

@@ -1,5 +1,5 @@
 """Active-to-sterile upscattering through a transition magnetic moment (the sterile-neutrino
-dipole portal of paper 002), nu_l A -> N A on nuclei and nu_l e -> N e on atomic electrons,
+dipole portal of [Mustamin2024]), nu_l A -> N A on nuclei and nu_l e -> N e on atomic electrons,
 with exact two-body kinematics for the massive outgoing N.
 
 Physics, parameter layouts and the bound used by the sampler: mcgen.physics.upscattering.
@@ -15,7 +15,7 @@ Conventions:
   is allowed: the ordinary magnetic-moment scattering, still labelled 9900014.
 - Decay (``decay``, default on whenever m_N > 0): N -> nu_l gamma through the same moment for
   each coupled flavour l, and optionally N -> N' gamma to a lighter sterile state
-  (``partner_mass_MeV``, ``partner_moment_muB``; paper 000 Eqs. 17-18), with the widths,
+  (``partner_mass_MeV``, ``partner_moment_muB``; [Bueno2013, Eqs. 17-18]), with the widths,
   polarisation and photon distributions of mcgen.physics.decay for ``nature`` "dirac"
   (default) or "majorana". The upscattering rate is the same for both; the lifetime halves
   for a Majorana N and its photon is isotropic in its rest frame. The events keep the
@@ -239,13 +239,13 @@ class _Upscatter(Interaction):
 
 class DipolePortalNucleus(_Upscatter):
     """nu_l A -> N A on every nuclear isotope of the detector through a transition magnetic
-    moment ``mu_muB`` [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: paper 002
-    Eq. (4) (spin-1/2 nuclei) or Eq. (6) (spin-0), with exact kinematics.
+    moment ``mu_muB`` [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: [Mustamin2024,
+    Eq. (4)] (spin-1/2 nuclei) or Eq. (6) (spin-0), with exact kinematics.
 
-    ``form_factor``: "klein_nystrand" (paper 002 Eq. 10, default), "helm" or "none".
+    ``form_factor``: "klein_nystrand" ([Mustamin2024, Eq. 10], default), "helm" or "none".
     ``spin``: "auto" (default): Eq. (6) for even-even nuclei (even Z and even N: their ground
     state is 0+, exactly), Eq. (4) for all others (odd-A nuclei, J >= 1/2, are treated with the
-    spin-1/2 formula, as paper 002 does for all nuclei; the difference, Eq. 7, is tiny);
+    spin-1/2 formula, as [Mustamin2024] does for all nuclei; the difference, Eq. 7, is tiny);
     "1/2" or "0": that formula for every isotope. ``flavours``: active flavours that couple
     (default all three). Decay of N (module docstring): ``decay`` ("auto": on when
     m_N > 0), ``nature`` ("dirac" or "majorana"), ``partner_mass_MeV`` and
@@ -308,17 +308,19 @@ class DipolePortalNucleus(_Upscatter):
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "m_N_MeV": self.m_N_MeV, "form_factor": self.form_factor, "spin": self.spin,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
-                "formula": "paper 002 Eq. (4) (spin 1/2) / Eq. (6) (spin 0), exact kinematics; "
-                           "form factor Klein-Nystrand (paper 002 Eq. 10) or Helm",
+                "formula": "[Mustamin2024, Eq. (4)] (spin 1/2) / Eq. (6) (spin 0), exact "
+                           "kinematics; form factor Klein-Nystrand ([Mustamin2024, Eq. 10]) or "
+                           "Helm",
                 **self._describe_decay()}
 
 
 class DipolePortalElectron(_Upscatter):
     """nu_l e -> N e on the atomic electrons through a transition magnetic moment ``mu_muB``
-    [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: paper 002 Eq. (4) for a
-    point-like spin-1/2 target (Z = 1, F = 1, M = m_e), exact kinematics; for m_N -> 0 paper
-    001 Eq. (2.1). ``electrons="stepping"`` (default): an atomic electron counts only for recoils
-    above its shell's binding energy (xraydb edges); ``"free"``: all Z electrons as free.
+    [Bohr magnetons] to a sterile neutrino of mass ``m_N_MeV``: [Mustamin2024, Eq. (4)] for a
+    point-like spin-1/2 target (Z = 1, F = 1, M = m_e), exact kinematics; for m_N -> 0
+    [Coloma2014, Eq. (2.1)]. ``electrons="stepping"`` (default): an atomic electron counts only
+    for recoils above its shell's binding energy (xraydb edges); ``"free"``: all Z electrons as
+    free.
     ``flavours``: active flavours that couple (default all three). Decay options as for
     DipolePortalNucleus (the electron is a Dirac target for the N polarisation)."""
 
@@ -373,6 +375,6 @@ class DipolePortalElectron(_Upscatter):
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
                 "m_N_MeV": self.m_N_MeV, "electrons": self.electrons,
                 "flavours": list(self.flavours), "pdg_out": PDG_STERILE,
-                "formula": "paper 002 Eq. (4) on a point-like electron (Z = 1, F = 1, M = m_e), "
-                           "exact kinematics; m_N -> 0: paper 001 Eq. (2.1)",
+                "formula": "[Mustamin2024, Eq. (4)] on a point-like electron (Z = 1, F = 1, "
+                           "M = m_e), exact kinematics; m_N -> 0: [Coloma2014, Eq. (2.1)]",
                 **self._describe_decay()}

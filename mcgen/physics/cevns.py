@@ -1,24 +1,24 @@
 """Coherent elastic neutrino-nucleus scattering (CEvNS), natural units: dsigma/dT in MeV^-3.
 
-Cross section, paper 002 Eqs. (8)-(9) (after D. Z. Freedman, PRD 9 (1974) 1389):
+Cross section, [Mustamin2024, Eqs. (8)-(9)] (after D. Z. Freedman, PRD 9 (1974) 1389):
 
     dsigma/dT = (G_F^2 M / pi) Q_SM^2 F^2(q^2) (1 - T/E - M T / (2 E^2)),
     Q_SM = g_V^p Z + g_V^n N,  g_V^p = (1 - 4 sin^2 theta_W) / 2,  g_V^n = -1/2.
 
 Q_SM = -Q_W / 2 with the weak charge Q_W = N - (1 - 4 sin^2 theta_W) Z, so the prefactor is
 the familiar G_F^2 M Q_W^2 / (4 pi) (e.g. COHERENT, Science 357 (2017) 1123). Eq. (8) of
-paper 002 writes the kinematic bracket as (1 - M T / (2 E^2)); we keep the O(T/E) term of the
+[Mustamin2024] writes the kinematic bracket as (1 - M T / (2 E^2)); we keep the O(T/E) term of the
 full spin-0 expression (Freedman 1974; J. Barranco, O. G. Miranda, T. I. Rashba, JHEP 12 (2005)
-021 with g_A = 0 minus the T^2/(2E^2) spin-1/2 term, which paper 002 slide 7 shows to be
+021 with g_A = 0 minus the T^2/(2E^2) spin-1/2 term, which [Mustamin2024, slide 7] shows to be
 negligible), so that the bracket vanishes exactly at the kinematic end point
-Tmax = 2 E^2 / (M + 2 E) (paper 002, event-rate slide). With no form factor the integral over
+Tmax = 2 E^2 / (M + 2 E) ([Mustamin2024], event-rate slide). With no form factor the integral over
 0 < T < Tmax is then exactly (G_F^2 M / pi) Q_SM^2 Tmax / 2.
 
-Momentum transfer: q^2 = 2 M T (= -t, Lorentz invariant; paper 002 below Eq. 10). The recoil's
+Momentum transfer: q^2 = 2 M T (= -t, Lorentz invariant; [Mustamin2024, below Eq. 10]). The recoil's
 three-momentum squared, 2 M T + T^2, differs by T / (2 M) < 1e-6 at these energies.
 
 Form factors (F(0) = 1; x = q R):
-- Klein-Nystrand, paper 002 Eq. (10) (S. R. Klein, J. Nystrand, PRC 60 (1999) 014903):
+- Klein-Nystrand, [Mustamin2024, Eq. (10)] (S. R. Klein, J. Nystrand, PRC 60 (1999) 014903):
   F = 3 j1(q R_A) / (q R_A) / (1 + q^2 a_k^2), R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm
   (the paper's "J_1" is the spherical Bessel function j1: only it gives F(0) = 1).
 - Helm (R. H. Helm, Phys. Rev. 104 (1956) 1466; constants of J. D. Lewin, P. F. Smith,
@@ -59,8 +59,8 @@ from .nuclear_form_factors import (  # noqa: F401  (re-exported)
 
 
 def weak_charge(Z: float, N: float, sin2w: float) -> float:
-    """Q_SM = g_V^p Z + g_V^n N of paper 002 Eq. (9), g_V^p = (1 - 4 sin^2 th_W)/2, g_V^n = -1/2
-    (= -Q_W / 2 with Q_W = N - (1 - 4 sin^2 th_W) Z)."""
+    """Q_SM = g_V^p Z + g_V^n N of [Mustamin2024, Eq. (9)], g_V^p = (1 - 4 sin^2 th_W)/2,
+    g_V^n = -1/2 (= -Q_W / 2 with Q_W = N - (1 - 4 sin^2 th_W) Z)."""
     return 0.5 * (1.0 - 4.0 * sin2w) * Z - 0.5 * N
 
 
@@ -81,7 +81,7 @@ def pack_cevns(*, M: float, hbarc2: float, G_F: float, Q: float, ff: int, radius
 @njit(cache=True)
 def dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     """CEvNS dsigma/dT [MeV^-3] of a massless (anti)neutrino of energy E [MeV] giving a nuclear
-    recoil T [MeV], paper 002 Eq. (8) with the full bracket (module docstring). Zero outside
+    recoil T [MeV], [Mustamin2024, Eq. (8)] with the full bracket (module docstring). Zero outside
     0 < T < Tmax(E) = 2 E^2 / (M + 2 E) (where the bracket is <= 0) and for E <= 0."""
     if T <= 0.0 or E <= 0.0:
         return 0.0

@@ -1,11 +1,11 @@
 """Radiative decay of the sterile state, N -> nu gamma and N -> N' gamma, through a transition
-magnetic moment (paper 004; paper 000 Eqs. 17-18): width, polarisation of N from the dipole
+magnetic moment ([Bolton2021]; [Bueno2013, Eqs. 17-18]): width, polarisation of N from the dipole
 upscattering, photon direction in the N rest frame, boost to the lab. Natural units (MeV).
 
 Convention for the moment (the one of mcgen.physics.upscattering): the vertex is
 mu [u_f sigma^{alpha beta} k_beta P_R u_N] for a photon of momentum k, i.e. the Lagrangian
 (mu / 2) nubar_L sigma F N_R + h.c., with mu = |mu / mu_B| e / (2 m_e). With this vertex the
-m_N -> 0 upscattering is the ordinary magnetic-moment cross section (paper 002 Eq. 4; tested).
+m_N -> 0 upscattering is the ordinary magnetic-moment cross section ([Mustamin2024, Eq. 4]; tested).
 
 Width of a Dirac N (one decay mode, daughter of mass m_f; photon energy in the N rest frame
 E* = (m^2 - m_f^2) / (2 m)):
@@ -16,7 +16,7 @@ For m_f = 0 this is G. Magill, R. Plestid, M. Pospelov, Y.-D. Tsai, PRD 98 (2018
 Gamma = |d|^2 m_N^3 / (4 pi) for L = d nubar_L sigma F N_R + h.c. (d = mu / 2 here); the Majorana
 N decays to nu gamma and nubar gamma, hence twice the width (also A. B. Balantekin,
 A. de Gouvea, B. Kayser, PLB 789 (2019) 488). In mu_B units, Gamma_D = kappa^2 alpha m^3 /
-(16 m_e^2): for kappa = 2.4e-8 and m = 50 MeV, tau = 5.2e-9 s, paper 000's "tau_h ~ 5e-9 s"
+(16 m_e^2): for kappa = 2.4e-8 and m = 50 MeV, tau = 5.2e-9 s, [Bueno2013]'s "tau_h ~ 5e-9 s"
 below its Eq. (18). The (m^2 - m_f^2)^3 / m^3 dependence is the two-body phase space times
 |M|^2 = 2 mu^2 (m^2 - m_f^2)^2 (spin sum; the tests derive both from explicit Dirac traces).
 
@@ -28,7 +28,7 @@ incoming antineutrino) with the opposite sign. A Majorana N decays half to nu ga
 to nubar gamma with opposite signs: isotropic when summed. Both hold for any m_f (the m_f
 term drops out of the trace).
 
-Polarisation of N from nu_L T -> N T (paper 002 Eqs. 2-3 amplitude): with v = p + m s,
+Polarisation of N from nu_L T -> N T ([Mustamin2024, Eqs. 2-3] amplitude): with v = p + m s,
 |M(s)|^2 ~ v.W, so the rest-frame polarisation is S = -W_vec / W_0 (W boosted to the N rest
 frame), where, for a target current J = P + P' (q = k - p, J.q = 0),
 

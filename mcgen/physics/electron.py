@@ -39,8 +39,8 @@ def sm_dsigma_dT(E: float, T: float, gl: float, gr: float, m_e: float, G_F: floa
 
 @njit(cache=True)
 def magnetic_dsigma_dT(E: float, T: float, kappa: float, alpha: float, m_e: float) -> float:
-    """Magnetic-moment term for a moment kappa mu_B [MeV^-3], paper 001 Eq. (2.1) = paper 003
-    Eq. (2): (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2 (adds incoherently to the SM term)."""
+    """Magnetic-moment term for a moment kappa mu_B [MeV^-3], [Coloma2014, Eq. (2.1)] = [Wong2010,
+    Eq. (2)]: (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2 (adds incoherently to the SM term)."""
     if T <= 0.0 or T > 2.0 * E * E / (m_e + 2.0 * E) * (1.0 + KINEMATIC_EDGE):
         return 0.0
     return math.pi * alpha * alpha / (m_e * m_e) * (1.0 / T - 1.0 / E) * kappa * kappa

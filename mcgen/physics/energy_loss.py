@@ -15,7 +15,7 @@ References:
         energy transfer Eq. (34.4), density-effect parameterisation Eq. (34.7), K in Table 34.1.
   [Groom] D. E. Groom, N. V. Mokhov, S. I. Striganov, Atomic Data and Nuclear Data Tables 78
         (2001) 183: standard-rock Sternheimer parameters and the muon minimum 1.687 MeV cm^2/g.
-  [000] paper 000 (shared/papers/000_b63fffb5fa5158d6.txt), Sec. 4, Eq. (22).
+  [Bueno2013] A. Bueno et al., arXiv:1308.0011, Sec. 4, Eq. (22).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _TWO_LN10 = 2.0 * math.log(10.0)
  ROCK_DELTA0) = range(9)
 ROCK_SIZE = 9
 
-#: PDG "standard rock" (Z = 11, A = 22), [Groom] and shared/data/README.md, in that layout.
+#: PDG "standard rock" (Z = 11, A = 22), [Groom2001], in that layout.
 STANDARD_ROCK = (0.5, 136.4 * eV, 2.65, 0.0830, 3.4120, 0.0492, 3.0549, 3.7738, 0.0)
 #: Muon minimum-ionisation mass stopping power of standard rock [MeV cm^2/g], [Groom].
 STANDARD_ROCK_DEDX_MIN = 1.687
@@ -105,7 +105,7 @@ def muon_dedx_standard_rock(p: float) -> float:
 
 @njit(cache=True)
 def dipole_prefactor(mu_muB: float) -> float:
-    """mu^2 m_e^2 / (pi alpha) of paper 000 Eq. (22), mu = mu_muB * mu_B in natural units
+    """mu^2 m_e^2 / (pi alpha) of [Bueno2013, Eq. (22)], mu = mu_muB * mu_B in natural units
     [MeV^-1]. With mu_B = e / (2 m_e) and e^2 = 4 pi alpha this is exactly mu_muB^2, i.e. the
     "(mu/mu_B)^2" scaling; it is evaluated from the constants as written."""
     mu = mu_muB * MU_BOHR
@@ -117,7 +117,7 @@ def dipole_dedx(p: float, m: float, mu_muB: float, Z_over_A: float = _ZA, I: flo
                 rho: float = _RHO, a: float = _A, k: float = _K, x0: float = _X0,
                 x1: float = _X1, Cbar: float = _CBAR, delta0: float = _D0) -> float:
     """Ionisation mass stopping power [MeV cm^2/g] of a neutral particle of mass m [MeV],
-    momentum p [MeV] and magnetic dipole moment mu_muB Bohr magnetons, paper 000 Eq. (22):
+    momentum p [MeV] and magnetic dipole moment mu_muB Bohr magnetons, [Bueno2013, Eq. (22)]:
     -dE/dx|_N = (mu^2 m_e^2 / (pi alpha)) (beta gamma)^2 (-dE/dx)|_mu, beta gamma = p/m.
 
     Reading of Eq. (22): the muon stopping power is taken at the same beta gamma as the dipole
@@ -127,7 +127,7 @@ def dipole_dedx(p: float, m: float, mu_muB: float, Z_over_A: float = _ZA, I: flo
     defaults: ``STANDARD_ROCK``. The caller multiplies by the density for MeV/cm."""
     bg = p / m
     s_mu = bethe_dedx_muon(bg * M_MUON, Z_over_A, I, rho, a, k, x0, x1, Cbar, delta0)
-    return dipole_prefactor(mu_muB) * bg * bg * s_mu  # paper 000 Eq. (22)
+    return dipole_prefactor(mu_muB) * bg * bg * s_mu  # [Bueno2013, Eq. (22)]
 
 
 @njit(cache=True)
@@ -200,7 +200,7 @@ def range_dipole(E0: float, m: float, mu_muB: float, Z_over_A: float = _ZA, I: f
                  x1: float = _X1, Cbar: float = _CBAR, delta0: float = _D0,
                  t_cut: float = T_CUT, bg_min: float = BG_MIN) -> float:
     """CSDA range [g/cm^2] of the dipole of total energy E0 [MeV]: X = integral dE / S(E) from the
-    stopping point (``stop_kinetic``) to E0, S = ``dipole_dedx`` (paper 000 Eq. (22)), computed
+    stopping point (``stop_kinetic``) to E0, S = ``dipole_dedx`` ([Bueno2013, Eq. (22)]), computed
     as the integral of p^2 / (E S) over ln p. Zero if E0 is already below the stopping point."""
     t_stop = stop_kinetic(m, t_cut, bg_min)
     if E0 - m <= t_stop:
@@ -219,7 +219,7 @@ def propagate_dipole(E0: float, m: float, mu_muB: float, X_g_cm2: float,
                      bg_min: float = BG_MIN) -> float:
     """Total energy [MeV] of the dipole (mass m, moment mu_muB mu_B, total energy E0 [MeV]) after
     a column density X_g_cm2 [g/cm^2] under continuous energy loss dE/dX = -S(E) (CSDA, S =
-    ``dipole_dedx``, paper 000 Eq. (22)); returns m (at rest, "ranged out") if the kinetic energy
+    ``dipole_dedx``, [Bueno2013, Eq. (22)]); returns m (at rest, "ranged out") if the kinetic energy
     falls below ``stop_kinetic`` within X (or starts below it).
 
     The ODE is autonomous, so its solution E(X) is the inverse of the column density

@@ -8,7 +8,8 @@ from numba import njit
 FF_NONE = 0
 FF_PAPER000 = 1
 
-# Paper 000 Eq. (5) constants: t0 = 7.39 m_e^2; a = 111.7 Z^(-1/3) / m_e; d = 0.164 A^(-2/3) GeV^2.
+# [Bueno2013, Eq. (5)] constants: t0 = 7.39 m_e^2; a = 111.7 Z^(-1/3) / m_e;
+# d = 0.164 A^(-2/3) GeV^2.
 _T0_OVER_ME2 = 7.39
 _A_COEFF = 111.7
 _D_COEFF_MEV2 = 0.164e6
@@ -16,7 +17,7 @@ _D_COEFF_MEV2 = 0.164e6
 
 @njit(cache=True)
 def ff2_atomic_nuclear(q2: float, Z: float, A: float, m_e: float) -> float:
-    """Atomic-screening plus nuclear form factor squared of paper 000 Eq. (5) (their ref. [16]):
+    """Atomic-screening plus nuclear form factor squared of [Bueno2013, Eq. (5)] (their ref. [16]):
     a^4 q^4 / (1 + a^2 q^2)^2 for q^2 <= t0 = 7.39 m_e^2, 1 / (1 + q^2/d)^2 above, with
     a = 111.7 Z^(-1/3) / m_e and d = 0.164 A^(-2/3) GeV^2. Each piece is monotone in q^2."""
     if q2 <= _T0_OVER_ME2 * m_e * m_e:
@@ -29,7 +30,7 @@ def ff2_atomic_nuclear(q2: float, Z: float, A: float, m_e: float) -> float:
 
 @njit(cache=True)
 def ff2(kind: int, q2: float, Z: float, A: float, m_e: float) -> float:
-    """Form factor squared selected by code: FF_NONE (1) or FF_PAPER000 (Eq. 5 of paper 000)."""
+    """Form factor squared selected by code: FF_NONE (1) or FF_PAPER000 ([Bueno2013, Eq. 5])."""
     if kind == FF_PAPER000:
         return ff2_atomic_nuclear(q2, Z, A, m_e)
     return 1.0

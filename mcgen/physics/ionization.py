@@ -1,7 +1,7 @@
 """Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation (EPA),
 natural units: dsigma/dT in MeV^-3.
 
-DISPUTED. Paper 003 (H. T. Wong, H.-B. Li, S.-T. Lin, PRL 105 (2010) 061801) Eq. (10):
+DISPUTED. [Wong2010] (H. T. Wong, H.-B. Li, S.-T. Lin, PRL 105 (2010) 061801) Eq. (10):
 
     dsigma/dT = kappa^2 (alpha / pi) (E / m_e)^2 sigma_gammaA(E_gamma = T) / T,
 
@@ -10,9 +10,9 @@ transferred to the atom (ejected-electron kinetic energy plus the binding energy
 x rays), sigma_gammaA the photoabsorption cross section of the atom for a real photon of energy
 T. M. B. Voloshin, PRL 105 (2010) 201801, and K. A. Kouzakov, A. I. Studenikin,
 M. B. Voloshin, PRD 83 (2011) 113001, showed that this enhancement is not physical for a
-magnetic moment; the accepted treatment is the free-electron cross section (paper 003 Eq. 2)
+magnetic moment; the accepted treatment is the free-electron cross section ([Wong2010, Eq. 2])
 with the stepping approximation (mcgen process ``nu_electron_elastic`` with
-``electrons="stepping"``). Implemented only so that paper 003 can be reproduced.
+``electrons="stepping"``). Implemented only so that [Wong2010] can be reproduced.
 
 Parameter layout of a channel (`pack_epa`; common part in mcgen.physics.layout: massless
 neutrino in and out, P_M_TARGET = m_e): EPA_KAPPA = kappa [mu_B], EPA_ALPHA = alpha,
@@ -81,7 +81,7 @@ def sigma_gamma(T: float, p: np.ndarray) -> float:
 @njit(cache=True)
 def epa_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
     """Atomic ionisation by a neutrino magnetic moment in the equivalent-photon approximation,
-    paper 003 Eq. (10) [MeV^-3] (DISPUTED, see the module docstring):
+    [Wong2010, Eq. (10)] [MeV^-3] (DISPUTED, see the module docstring):
     dsigma/dT = kappa^2 (alpha/pi) (E/m_e)^2 sigma_gammaA(T) / T,
     for 0 < T <= 2 E^2 / (m_e + 2 E) (the ejected electron's two-body limit, the recoil
     kinematics used by mcgen), 0 elsewhere."""

@@ -13,7 +13,7 @@ from numba import njit
 
 @njit(cache=True)
 def tmax_elastic(E: float, m: float, M: float) -> float:
-    """Largest recoil kinetic energy [MeV] in elastic scattering, paper 000 Eq. (1):
+    """Largest recoil kinetic energy [MeV] in elastic scattering, [Bueno2013, Eq. (1)]:
     Tmax = 2 M (E^2 - m^2) / (M^2 + 2 M E + m^2)."""
     if E <= m:
         return 0.0

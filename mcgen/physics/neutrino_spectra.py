@@ -58,7 +58,7 @@ VOGEL_ENGEL_COEFFS = MappingProxyType({
     "Pu241": (0.793, -0.080, -0.1085),
 })
 
-#: Typical PWR fission fractions (Daya Bay), as in shared/data/README.md.
+#: Typical PWR fission fractions (Daya Bay average effective fractions, as commonly quoted).
 PWR_FISSION_FRACTIONS = MappingProxyType({"U235": 0.564, "U238": 0.076, "Pu239": 0.304,
                                           "Pu241": 0.056})
 
@@ -283,7 +283,7 @@ def pion_prompt_line() -> tuple[np.ndarray, np.ndarray]:
 
 #: 51Cr electron-capture Q value [MeV] (data README).
 CR51_Q_EC = 752.4 * keV
-#: 51Cr mean life (paper 001 Sec. 1; data README): 39.96 d.
+#: 51Cr mean life ([Coloma2014, Sec. 1]; data README): 39.96 d.
 CR51_MEAN_LIFE = 39.96 * day
 #: Branching to the 51V ground state and to its 320 keV level (data README).
 CR51_BRANCH_GROUND = 0.901
@@ -291,7 +291,7 @@ CR51_BRANCH_320 = 0.099
 #: Line energies [MeV] (data README): capture to the ground state from the K shell (747 keV)
 #: and from the L and outer shells (752 keV); to the 320 keV level: 427 and 432 keV.
 CR51_LINES_KL = (747.0 * keV, 752.0 * keV, 427.0 * keV, 432.0 * keV)
-#: Two-line version of paper 001 (Sec. 1): 750 keV (90 %) and 430 keV (10 %).
+#: Two-line version of [Coloma2014] (Sec. 1): 750 keV (90 %) and 430 keV (10 %).
 CR51_LINES_PAPER001 = ((750.0 * keV, 0.90), (430.0 * keV, 0.10))
 #: One curie in becquerel (exact by definition).
 CURIE_BQ = 3.7e10
@@ -300,7 +300,7 @@ CURIE_BQ = 3.7e10
 def cr51_lines(k_fraction: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(energies [MeV], branchings) of the 51Cr neutrino lines; branchings sum to 1.
 
-    Default (k_fraction None): the two lines of paper 001, 750 keV (90 %) and 430 keV (10 %).
+    Default (k_fraction None): the two lines of [Coloma2014], 750 keV (90 %) and 430 keV (10 %).
     The data README does not give the split between K capture and capture from the L (and
     outer) shells, and no cited value was at hand, so the four-line version needs it given:
     k_fraction = K-capture share, the same for both nuclear branches; lines 747 / 752 keV

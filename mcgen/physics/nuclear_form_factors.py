@@ -1,6 +1,7 @@
 """Nuclear form factors F(q) of the weak charge / charge density: Helm (J. D. Lewin, P. F.
 Smith, Astropart. Phys. 6 (1996) 87) and Klein-Nystrand (S. Klein, J. Nystrand, PRC 60 (1999)
-014903; paper 002 Eq. 10), with rigorous per-interval upper bounds for the sampler's envelopes.
+014903; [Mustamin2024, Eq. 10]), with rigorous per-interval upper bounds for the sampler's
+envelopes.
 Lengths in MeV^-1 inside the kernels (fm / (hbar c)), q^2 in MeV^2. Used by CEvNS and by the
 dipole-portal upscattering on nuclei.
 """
@@ -23,7 +24,8 @@ FF_HELM = 2
 #: Run-card names of the form factors (interaction field ``form_factor``) -> codes.
 FORM_FACTORS = {"helm": FF_HELM, "klein_nystrand": FF_KLEIN_NYSTRAND, "none": FF_NONE}
 
-#: Klein-Nystrand (PRC 60 (1999) 014903; paper 002 Eq. 10): R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm.
+#: Klein-Nystrand (PRC 60 (1999) 014903; [Mustamin2024, Eq. 10]): R_A = 1.2 A^(1/3) fm,
+#: a_k = 0.7 fm.
 KN_R0_FM = 1.2
 KN_AK_FM = 0.7
 #: Helm, Lewin & Smith (Astropart. Phys. 6 (1996) 87): c = 1.23 A^(1/3) - 0.60 fm,
@@ -77,7 +79,8 @@ def helm_ff(q: float, R1: float, s: float) -> float:
 
 @njit(cache=True)
 def klein_nystrand_ff(q: float, R_A: float, a_k: float) -> float:
-    """Klein-Nystrand form factor 3 j1(q R_A)/(q R_A) / (1 + q^2 a_k^2), paper 002 Eq. (10)."""
+    """Klein-Nystrand form factor 3 j1(q R_A)/(q R_A) / (1 + q^2 a_k^2),
+    [Mustamin2024, Eq. (10)]."""
     return sphere_ff(q * R_A) / (1.0 + q * q * a_k * a_k)
 
 

@@ -17,7 +17,7 @@ def dipole_elastic_dsigma_dT(
     m_e: float, alpha: float,
 ) -> float:
     """Elastic scattering of a neutral Dirac fermion (mass m, magnetic moment mu [MeV^-1]) on a
-    nucleus (charge Z, mass M), paper 000 Eq. (4) (derived there for a spin-1/2 target and
+    nucleus (charge Z, mass M), [Bueno2013, Eq. (4)] (derived there for a spin-1/2 target and
     applied, as in the paper, to every isotope):
 
         T dsigma/dT = alpha Z^2 mu^2 F^2(q^2) [1 - T/(2M) (2 E M - m^2) / (E^2 - m^2)],

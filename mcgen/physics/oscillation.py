@@ -1,5 +1,5 @@
-"""Neutrino oscillation probabilities: 3+1 short-baseline disappearance (paper 001) and the
-adiabatic MSW survival probability of solar neutrinos with its flavour split (paper 002).
+"""Neutrino oscillation probabilities: 3+1 short-baseline disappearance ([Coloma2014]) and the
+adiabatic MSW survival probability of solar neutrinos with its flavour split ([Mustamin2024]).
 
 Internal units (hepunits): E in MeV, L in mm. Mass splittings are passed as plain numbers in
 eV^2 (the way they are quoted), angles in radians, electron densities in mol/cm^3
@@ -29,7 +29,7 @@ MSW_A_EV2_PER_MOLCM3_MEV = (2.0 * math.sqrt(2.0) * G_FERMI * (N_AVOGADRO / cm**3
 
 #: NuFIT 5.2 (2022) best fit, normal ordering (with SK atmospheric data): I. Esteban,
 #: M. C. Gonzalez-Garcia, M. Maltoni, T. Schwetz, A. Zhou, JHEP 09 (2020) 178 and the 5.2
-#: update at www.nu-fit.org; numbers as in shared/data/README.md. Mixing as sin^2,
+#: update at www.nu-fit.org ([Esteban2020]). Mixing as sin^2,
 #: theta_23 in degrees, splittings in eV^2; ``nufit_angles`` gives the angles in radians.
 NUFIT52_NO = MappingProxyType({
     "sin2_th12": 0.303,
@@ -67,7 +67,7 @@ def osc_phase(E: float, L: float, dm2_eV2: float) -> float:
 
 @njit(cache=True)
 def p_ee_3plus1(E: float, L: float, sin2_2theta: float, dm2_eV2: float) -> float:
-    """nu_e survival probability in the 3+1 framework, paper 001 Eq. (3.1):
+    """nu_e survival probability in the 3+1 framework, [Coloma2014, Eq. (3.1)]:
     P_ee = 1 - sin^2(2 theta_ee) sin^2(Delta m_41^2 L / (4 E)).
     E [MeV] > 0, L [mm] (source to interaction point), Delta m_41^2 [eV^2]."""
     s = math.sin(osc_phase(E, L, dm2_eV2))
@@ -76,7 +76,7 @@ def p_ee_3plus1(E: float, L: float, sin2_2theta: float, dm2_eV2: float) -> float
 
 @njit(cache=True)
 def oscillation_length(E: float, dm2_eV2: float) -> float:
-    """Full period in L [mm] of Eq. (3.1) of paper 001: L_osc = 4 pi E hbar c / Delta m^2
+    """Full period in L [mm] of [Coloma2014, Eq. (3.1)]: L_osc = 4 pi E hbar c / Delta m^2
     = 2.48 m E[MeV] / Delta m^2[eV^2]."""
     return 4.0 * math.pi * E * HBARC / (dm2_eV2 * eV * eV)
 
@@ -85,7 +85,7 @@ def oscillation_length(E: float, dm2_eV2: float) -> float:
 def first_minimum_distance(E: float, dm2_eV2: float) -> float:
     """Distance [mm] of the first minimum of P_ee (phase pi/2), L_osc / 2 = 2 pi E / Delta m^2.
     For the 51Cr 0.75 MeV line at 1 eV^2 this is 0.93 m: the "oscillation length ~90 cm" of
-    paper 001 (Sec. 3) is this distance, i.e. half the full period L_osc = 1.86 m."""
+    [Coloma2014] (Sec. 3) is this distance, i.e. half the full period L_osc = 1.86 m."""
     return 0.5 * oscillation_length(E, dm2_eV2)
 
 
@@ -100,7 +100,7 @@ def msw_beta(E: float, n_e_mol_cm3: float, th13: float, dm21_eV2: float) -> floa
     beta = 2 sqrt(2) G_F n_e E c13^2 / Delta m_21^2, E [MeV], n_e [mol/cm^3], Delta m_21^2 [eV^2].
     The c13^2 factor: in three flavours the (1,2) sub-system sees the potential V c13^2
     (PDG review "Neutrino masses, mixing and oscillations", three-flavour solar survival
-    probability; see also the c13 factors of paper 002 Eq. (14))."""
+    probability; see also the c13 factors of [Mustamin2024, Eq. (14)])."""
     c13 = math.cos(th13)
     return MSW_A_EV2_PER_MOLCM3_MEV * n_e_mol_cm3 * E * c13 * c13 / dm21_eV2
 
@@ -122,12 +122,12 @@ def p_ee_msw_adiabatic(E: float, n_e_mol_cm3: float, th12: float, th13: float,
                        dm21_eV2: float) -> float:
     """Solar nu_e survival probability, adiabatic MSW, averaged over the Sun-Earth oscillations:
     P_ee = c13^4 (1/2 + 1/2 cos 2th12^m cos 2th12) + s13^4,
-    paper 002 Eq. (14) with theta_13^m = theta_13: the matter correction raises s13^2 by about
+    [Mustamin2024, Eq. (14)] with theta_13^m = theta_13: the matter correction raises s13^2 by about
     2 A / Delta m_31^2 ~ 10 % for 8B at 10 MeV, which moves P_ee by < 0.3 %, and is neglected.
     Standard form e.g. J. N. Bahcall,
     Neutrino Astrophysics (1989); S. J. Parke, PRL 57 (1986) 1275 (adiabatic limit), PDG review.
 
-    Note: Eq. (14) of paper 002 as transcribed reads "1/2 - 1/2 cos 2th12^m cos 2th12", a sign
+    Note: [Mustamin2024, Eq. (14)] as transcribed reads "1/2 - 1/2 cos 2th12^m cos 2th12", a sign
     typo: with that sign P_ee would exceed 1/2 at high energy, contrary to the measured 8B
     deficit. The standard "+" is used here. No Earth (day-night) effect.
 
@@ -142,8 +142,9 @@ def p_ee_msw_adiabatic(E: float, n_e_mol_cm3: float, th12: float, th13: float,
 
 @njit(cache=True)
 def solar_flavour_fractions(p_ee: float, th23: float) -> tuple[float, float, float]:
-    """(nu_e, nu_mu, nu_tau) fractions at Earth of a solar nu_e flux, paper 002 Eqs. (11)-(13):
-    P_ee, (1 - P_ee) cos^2 th23, (1 - P_ee) sin^2 th23 (th23 [rad]); they sum to 1."""
+    """(nu_e, nu_mu, nu_tau) fractions at Earth of a solar nu_e flux,
+    [Mustamin2024, Eqs. (11)-(13)]: P_ee, (1 - P_ee) cos^2 th23, (1 - P_ee) sin^2 th23
+    (th23 [rad]); they sum to 1."""
     c = math.cos(th23)
     s = math.sin(th23)
     return p_ee, (1.0 - p_ee) * c * c, (1.0 - p_ee) * s * s

@@ -1,5 +1,5 @@
 """Transport of a neutral dipole from the Earth's surface to an underground detector:
-path through the rock, continuous energy loss (paper 000 Eq. 22, mcgen.physics.energy_loss)
+path through the rock, continuous energy loss ([Bueno2013, Eq. 22], mcgen.physics.energy_loss)
 and survival of an unstable particle along the path.
 
 Site parameter array (float64, `pack_site`; built by mcgen.geometry.Site.params): SITE_R_EARTH

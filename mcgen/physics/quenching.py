@@ -1,13 +1,13 @@
 """Quenching of nuclear recoils: the ionisation (electron-equivalent) energy of a recoil.
 
 Lindhard model (J. Lindhard, V. Nielsen, M. Scharff, P. V. Thomsen, Mat. Fys. Medd. Dan. Vid.
-Selsk. 33 (1963) no. 10), in the parametrisation of paper 002 Eqs. (16)-(17) (also Lewin &
+Selsk. 33 (1963) no. 10), in the parametrisation of [Mustamin2024, Eqs. (16)-(17)] (also Lewin &
 Smith, Astropart. Phys. 6 (1996) 87, Sec. 6):
 
     Y(T) = k g(eps) / (1 + k g(eps)),  g = 3 eps^0.15 + 0.7 eps^0.6 + eps,
     eps = 11.5 Z^(-7/3) T[keV],  k = 0.133 Z^(2/3) A^(-1/2)  (Lindhard's electronic stopping),
 
-or a fitted k (paper 002: k = 0.16 for Ge, after A. Bonhomme et al. (CONUS), EPJC 82 (2022)
+or a fitted k ([Mustamin2024]: k = 0.16 for Ge, after A. Bonhomme et al. (CONUS), EPJC 82 (2022)
 815, who find k = 0.162 +- 0.004 for 0.4-6.3 keV_nr). The electron-equivalent energy is
 T_ee = Y(T_nr) T_nr (Eq. 19) and a spectrum transforms with the Jacobian
 dT_ee/dT_nr = Y + T_nr dY/dT_nr (Eq. 20). Energies in keV throughout this module. Plain numpy
@@ -24,7 +24,7 @@ from ..validation import positive_finite
 K_LINDHARD = 0.133
 #: eps = EPS_COEFF Z^(-7/3) T[keV].
 EPS_COEFF = 11.5
-#: Fitted k for germanium used by paper 002 (below Eq. 17; Bonhomme et al. 2022).
+#: Fitted k for germanium used by [Mustamin2024] (below Eq. 17; Bonhomme et al. 2022).
 K_GERMANIUM_PAPER002 = 0.16
 
 
@@ -45,7 +45,7 @@ def _g(T_keV, Z):
 
 
 def lindhard_yield(T_keV, Z: float, A: float, k: float | None = None):
-    """Lindhard quenching factor Y(T_nr) of paper 002 Eqs. (16)-(17) for a nuclear recoil of
+    """Lindhard quenching factor Y(T_nr) of [Mustamin2024, Eqs. (16)-(17)] for a nuclear recoil of
     T_keV [keV] in a material of atomic number Z and mass number A; k: Lindhard's
     0.133 Z^(2/3) A^(-1/2) (default) or a fitted value. Y = 0 for T <= 0; 0 < Y < 1 above."""
     kk = _k(Z, A, k)
@@ -66,14 +66,14 @@ def lindhard_dY_dT(T_keV, Z: float, A: float, k: float | None = None):
 
 
 def electron_equivalent(T_nr_keV, Z: float, A: float, k: float | None = None):
-    """T_ee = Y(T_nr) T_nr [keV], paper 002 Eq. (19)."""
+    """T_ee = Y(T_nr) T_nr [keV], [Mustamin2024, Eq. (19)]."""
     T = np.asarray(T_nr_keV, float)
     out = lindhard_yield(T, Z, A, k) * T
     return out if np.ndim(out) else float(out)
 
 
 def dTee_dTnr(T_nr_keV, Z: float, A: float, k: float | None = None):
-    """Jacobian dT_ee/dT_nr = Y + T_nr dY/dT_nr of paper 002 Eq. (20): dR/dT_ee equals
+    """Jacobian dT_ee/dT_nr = Y + T_nr dY/dT_nr of [Mustamin2024, Eq. (20)]: dR/dT_ee equals
     dR/dT_nr divided by it."""
     T = np.asarray(T_nr_keV, float)
     out = lindhard_yield(T, Z, A, k) + T * lindhard_dY_dT(T, Z, A, k)
@@ -118,7 +118,7 @@ def nuclear_recoil_energy(T_ee_keV, Z: float, A: float, k: float | None = None,
 
 
 def germanium_low_energy_yield(T_nr_keV):
-    """Paper 002 Eq. (18), used there for Ge at 0.04 keV < T_nr < 0.254 keV (after Essig et
+    """[Mustamin2024, Eq. (18)], used there for Ge at 0.04 keV < T_nr < 0.254 keV (after Essig et
     al. 2018): Y = 0.18 [1 - exp((15 - T)/71.03)], with T in eV (read off the numbers: Y = 0 at
     the 15 eV end, 0.174 at 254 eV, close to Lindhard's 0.145 there; in keV the formula would be
     negative). Returned for T_nr_keV in keV; clipped at 0 below 15 eV."""

@@ -75,7 +75,7 @@ def pack_line(*, intensity: float, energy: float) -> np.ndarray:
 def broken_power_law(E: float, p: np.ndarray) -> float:
     """p = (norm, E_lo, E_hi, E_break, g1, g2): norm E^g1 for E_lo <= E < E_break and
     norm E_break^(g1 - g2) E^g2 for E_break <= E <= E_hi (continuous at E_break).
-    With g1 = 1, g2 = -2.7, E_break = 40 MeV this is paper 000 Eq. (21)."""
+    With g1 = 1, g2 = -2.7, E_break = 40 MeV this is [Bueno2013, Eq. (21)]."""
     norm, e_lo, e_hi, e_b = p[BPL_NORM], p[BPL_E_LO], p[BPL_E_HI], p[BPL_E_BREAK]
     g1, g2 = p[BPL_G1], p[BPL_G2]
     if E < e_lo or E > e_hi:
@@ -87,7 +87,7 @@ def broken_power_law(E: float, p: np.ndarray) -> float:
 
 @njit(cache=True)
 def momentum_power_law(E: float, p: np.ndarray) -> float:
-    """p = (norm, E_lo, E_hi, m, gamma): norm (E^2 - m^2)^-gamma, paper 000 Eq. (11)."""
+    """p = (norm, E_lo, E_hi, m, gamma): norm (E^2 - m^2)^-gamma, [Bueno2013, Eq. (11)]."""
     norm, e_lo, e_hi = p[MPL_NORM], p[MPL_E_LO], p[MPL_E_HI]
     m, gamma = p[MPL_MASS], p[MPL_GAMMA]
     if E < e_lo or E > e_hi:

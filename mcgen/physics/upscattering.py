@@ -1,7 +1,7 @@
 """Active-to-sterile upscattering through a transition magnetic moment (the "dipole portal"),
 nu_l T -> N T on nuclei and on electrons, natural units: dsigma/dT in MeV^-3.
 
-Cross section, paper 002 Eq. (4) (spin-1/2 target) and Eq. (6) (spin-0 target), for a
+Cross section, [Mustamin2024, Eq. (4)] (spin-1/2 target) and Eq. (6) (spin-0 target), for a
 massless incoming neutrino of energy E, an outgoing sterile neutrino of mass m = m_N, a target
 of mass M and charge Z, recoil kinetic energy T:
 
@@ -12,10 +12,10 @@ of mass M and charge Z, recoil kinetic energy T:
 
 with alpha mu^2 = (pi alpha^2 / m_e^2) |mu / mu_B|^2 (mu_B = e / (2 m_e)), q^2 = -t = 2 M T
 (exact for elastic recoil). Both brackets are the exact tree-level results: the tests compare
-them with an explicit Dirac trace of the amplitude of paper 002 Eqs. (2)-(3). For m = 0, Eq. (4)
-is the ordinary magnetic-moment cross section alpha Z^2 mu^2 F^2 (1/T - 1/E) (P. Vogel,
-J. Engel, PRD 39 (1989) 3378); on an electron (Z = 1, F = 1, M = m_e) it is paper 001
-Eq. (2.1), (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2.
+them with an explicit Dirac trace of the amplitude of [Mustamin2024, Eqs. (2)-(3)]. For m = 0,
+Eq. (4) is the ordinary magnetic-moment cross section alpha Z^2 mu^2 F^2 (1/T - 1/E) (P. Vogel,
+J. Engel, PRD 39 (1989) 3378); on an electron (Z = 1, F = 1, M = m_e) it is [Coloma2014,
+Eq. (2.1)], (pi alpha^2 / m_e^2) (1/T - 1/E) kappa^2.
 
 In powers of u = 1/E the brackets are quadratics, T B = 1 - a u - b u^2 with
     a = T + m^2 / (2M),
@@ -29,16 +29,16 @@ Kinematics (exact, massless projectile): the recoil range at given E is
 mcgen.physics.kinematics.recoil_range(E, 0, m, M); solved for E, a recoil T needs
     E >= E_min(T) = (m^2 + 2 M T) / (2 (sqrt(T (T + 2M)) - T))
                   = (m^2 + 2 M T) (T + sqrt(T (T + 2M))) / (4 M T)
-(paper 002, event-rate slide, "sterile case"; it is exact: it is cos(recoil angle) <= 1, see
+([Mustamin2024], event-rate slide, "sterile case"; it is exact: it is cos(recoil angle) <= 1, see
 kinematics.recoil_cos_theta). Its minimum over T is the threshold E_thr = m + m^2/(2M), reached
 at T* = m^2 / (2 (m + M)); E_min decreases below T* (there the lower end Tmin(E) of the range
-crosses T) and increases above (the upper end Tmax(E) crosses T). Paper 002's Eq. (5),
+crosses T) and increases above (the upper end Tmax(E) crosses T). [Mustamin2024]'s Eq. (5),
 m^2 <= 2 M T (sqrt(2/(M T)) E - 1), is the same condition with T << M, not used here.
 
 Nuclear form factor F (F(0) = 1, x = q R, monotone factor Y):
-- Klein-Nystrand, paper 002 Eq. (10) (S. R. Klein, J. Nystrand, PRC 60 (1999) 014903):
+- Klein-Nystrand, [Mustamin2024, Eq. (10)] (S. R. Klein, J. Nystrand, PRC 60 (1999) 014903):
   F = 3 j1(x)/x x 1/(1 + q^2 a_k^2), R = R_A = 1.2 A^(1/3) fm, a_k = 0.7 fm (the paper's
-  "J_1" is the spherical Bessel function j1: only it gives F(0) = 1). Default, as in paper 002.
+  "J_1" is the spherical Bessel function j1: only it gives F(0) = 1). Default, as in [Mustamin2024].
 - Helm (R. H. Helm, Phys. Rev. 104 (1956) 1466; constants of J. D. Lewin, P. F. Smith,
   Astropart. Phys. 6 (1996) 87): F = 3 j1(x)/x x exp(-q^2 s^2 / 2), R = R1.
 - none: F = 1.
@@ -111,7 +111,7 @@ def pack_upscatter_electron(*, m_N: float, m_e: float, hbarc2: float, mu: float,
 @njit(cache=True)
 def emin_upscatter(T: float, m: float, M: float) -> float:
     """Smallest energy [MeV] of a massless projectile giving recoil T [MeV] in nu M -> N M with
-    m = m_N (paper 002, sterile-case minimum energy; exact), in the cancellation-free form
+    m = m_N ([Mustamin2024], sterile-case minimum energy; exact), in the cancellation-free form
     (m^2 + 2 M T) (T + sqrt(T (T + 2M))) / (4 M T). inf for T <= 0."""
     if T <= 0.0:
         return math.inf
@@ -131,7 +131,7 @@ def threshold_recoil(m: float, M: float) -> float:
 # -- cross-section pieces -------------------------------------------------------------------
 @njit(cache=True)
 def t_bracket(E: float, T: float, m: float, M: float, spin: int) -> float:
-    """T x bracket of paper 002 Eq. (4) (spin-1/2) or Eq. (6) (spin-0), as printed there."""
+    """T x bracket of [Mustamin2024, Eq. (4)] (spin-1/2) or Eq. (6) (spin-0), as printed there."""
     tb = (1.0 - T / E - m * m / (2.0 * E * M) * (1.0 - T / (2.0 * E) + M / (2.0 * E))
           - m**4 / (8.0 * M * T * E * E) * (1.0 - T / M))
     if spin == SPIN_ZERO:
@@ -151,7 +151,7 @@ def _in_range(E: float, T: float, m1: float, m: float, M: float) -> bool:
 
 @njit(cache=True)
 def nucleus_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
-    """nu A -> N A through a transition magnetic moment, dsigma/dT [MeV^-3]: paper 002 Eq. (4)
+    """nu A -> N A through a transition magnetic moment, dsigma/dT [MeV^-3]: [Mustamin2024, Eq. (4)]
     or (6) (by UPN_SPIN) with the form factor of UPN_FF, UPN_RADIUS, UPN_LENGTH2; zero outside
     the exact recoil range."""
     m, M = p[P_M_OUT], p[P_M_TARGET]
@@ -167,7 +167,7 @@ def nucleus_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
 
 @njit(cache=True)
 def electron_dsigma_dT(E: float, T: float, p: np.ndarray) -> float:
-    """nu e -> N e through a transition magnetic moment, dsigma/dT [MeV^-3]: paper 002 Eq. (4)
+    """nu e -> N e through a transition magnetic moment, dsigma/dT [MeV^-3]: [Mustamin2024, Eq. (4)]
     for a point-like spin-1/2 target (Z = 1, F = 1, M = m_e), times the fraction of the atom's
     electrons free to take the recoil (stepping approximation) when p[UPE_N] > 0."""
     m, M = p[P_M_OUT], p[P_M_TARGET]

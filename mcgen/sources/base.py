@@ -169,7 +169,7 @@ class Component:
 
 @dataclass(frozen=True)
 class Oscillation:
-    """3+1 short-baseline disappearance of the oscillating components, paper 001 Eq. (3.1)."""
+    """3+1 short-baseline disappearance of the oscillating components, [Coloma2014, Eq. (3.1)]."""
 
     sin2_2theta: float
     dm2_eV2: float

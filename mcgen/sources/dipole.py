@@ -1,4 +1,4 @@
-"""Fluxes of a massive neutral dipole particle (paper 000)."""
+"""Fluxes of a massive neutral dipole particle ([Bueno2013])."""
 
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def _power_integral(g: float, a: float, b: float) -> float:
 
 
 class AtmosphericDipoleSource(Source):
-    """Atmospheric flux of a dipole particle of mass m, paper 000 Eq. (21):
+    """Atmospheric flux of a dipole particle of mass m, [Bueno2013, Eq. (21)]:
     dPhi/dE ∝ E for m <= E < E_break (40 MeV), ∝ E^-index (2.7) above, continuous at E_break,
-    up to E_max. Normalised so that the total flux is ``fraction`` (paper 000 Sec. 4: 0.5 %) of
+    up to E_max. Normalised so that the total flux is ``fraction`` ([Bueno2013, Sec. 4]: 0.5 %) of
     the FLUKA nu_mu + nu_mu-bar flux integrated over its table (13-982 MeV, Kamioka).
     ``lifetime_s``: proper mean life (stable if None); it matters with a site, where dipoles
     may decay in flight through the rock.
@@ -95,13 +95,13 @@ class AtmosphericDipoleSource(Source):
 
     def describe(self) -> dict:
         return super().describe() | {
-            "spectrum": "paper 000 Eq. (21)", "fraction_of_fluka_numu": self.fraction,
+            "spectrum": "[Bueno2013, Eq. (21)]", "fraction_of_fluka_numu": self.fraction,
             "E_break_MeV": self.E_break / MeV, "index": self.index,
         }
 
 
 class MomentumPowerLawSource(Source):
-    """Power law in momentum, paper 000 Eq. (11): dPhi/dE ∝ (E^2 - m^2)^-gamma on
+    """Power law in momentum, [Bueno2013, Eq. (11)]: dPhi/dE ∝ (E^2 - m^2)^-gamma on
     [E_min, E_max] (E_min > m), normalised to ``total_flux_cm2_s`` [cm^-2 s^-1]."""
 
     name = "momentum_power_law"
@@ -130,4 +130,4 @@ class MomentumPowerLawSource(Source):
         self.direction = direction or Direction.isotropic()
 
     def describe(self) -> dict:
-        return super().describe() | {"spectrum": "paper 000 Eq. (11)", "gamma": self.gamma}
+        return super().describe() | {"spectrum": "[Bueno2013, Eq. (11)]", "gamma": self.gamma}

@@ -141,20 +141,20 @@ class ElectronCaptureSource(Source):
     activity_Ci or activity_Bq: activity at the start of each deployment (give one).
     lines: [(E_MeV, branching), ...] (neutrinos per decay of each line; they must sum to at
     most 1: a sum below 1 leaves the rest of the decays without a modelled neutrino line, e.g.
-    a beta+ branch). Default: 51Cr, the two lines of paper 001 (750 keV 90 %, 430 keV 10 %),
+    a beta+ branch). Default: 51Cr, the two lines of [Coloma2014] (750 keV 90 %, 430 keV 10 %),
     mcgen.physics.neutrino_spectra.cr51_lines(); with ``k_fraction`` (K-capture share) the
     four K/L lines 747/752 keV (90.1 %) and 427/432 keV (9.9 %) of the data README.
-    mean_life_days: 39.96 d for 51Cr (paper 001 Sec. 1; CR51_MEAN_LIFE).
+    mean_life_days: 39.96 d for 51Cr ([Coloma2014, Sec. 1]; CR51_MEAN_LIFE).
     deployments: [(start_day, length_day), ...], increasing and not overlapping.
 
-    Each deployment is taken to be a *fresh* source of the given activity at its start (paper
-    001: "five deployments, each identical in source strength and duration"), not one source
-    decaying across all deployments. The number of decays is then
+    Each deployment is taken to be a *fresh* source of the given activity at its start
+    ([Coloma2014]: "five deployments, each identical in source strength and duration"), not one
+    source decaying across all deployments. The number of decays is then
     N = sum_i A0 tau (1 - exp(-length_i / tau)) (5 MCi for 100 days: 5.86e23), each line has
     intensity branching x N, and each event gets an emission time drawn from the decay
     exponential truncated to its deployment (deployments chosen in proportion to their
     decays; TimeKind.DECAY_WINDOWS, times in ns from t = 0).
-    oscillation: 3+1 short-baseline disappearance (paper 001 Eq. 3.1) of every line.
+    oscillation: 3+1 short-baseline disappearance ([Coloma2014, Eq. 3.1]) of every line.
     """
 
     name = "electron_capture"
@@ -256,13 +256,13 @@ class ReactorSource(Source):
       fission, default Ma et al. PRC 88 (2013) 014605), spread over 4 pi L^2 (point reactor,
       reactor_flux_norm);
     - total_flux_cm2_s: the spectrum scaled so that its integral over [E_min_MeV, E_max_MeV]
-      is this flux (e.g. paper 003: 1e13 cm^-2 s^-1); distance_m then only sets the baseline.
+      is this flux (e.g. [Wong2010]: 1e13 cm^-2 s^-1); distance_m then only sets the baseline.
     E_min_MeV (default 0: below ~1.8 MeV the Vogel-Engel fit is an extrapolation and the
     239U/239Np neutron-capture antineutrinos are not included) and E_max_MeV (<= 8).
 
     direction: flight direction at the detector; default Direction.fixed((1, 0, 0)): a
     horizontal flux along +x, i.e. the reactor on the -x side of the detector.
-    oscillation: 3+1 disappearance (paper 001 Eq. 3.1) at the baseline distance_m.
+    oscillation: 3+1 disappearance ([Coloma2014, Eq. 3.1]) at the baseline distance_m.
     """
 
     name = "reactor"
@@ -389,7 +389,7 @@ class SolarSource(Source):
     species: any subset of SOLAR_SPECIES (default all).
     flavours: subset of ("nue", "numu", "nutau") (default all three): one component per
     species and flavour, the flux times the flavour fraction at the Earth from the adiabatic
-    MSW survival probability, paper 002 Eqs. (11)-(14) (p_ee_msw_adiabatic,
+    MSW survival probability, [Mustamin2024, Eqs. (11)-(14)] (p_ee_msw_adiabatic,
     solar_flavour_fractions, NuFIT 5.2 normal ordering); or "nue-only": the unoscillated flux,
     all nu_e (P_ee = 1; for comparisons with calculations that ignore oscillations).
     n_e_mol_cm3: electron density at production [N_A cm^-3], one number for all species
@@ -495,7 +495,7 @@ class SolarSource(Source):
             "model": {"BS05": "BS05(OP)", "B16": "B16-GS98"}[self.model],
             "species": list(self.species),
             "flavours": "nue-only (no oscillation)" if not self.oscillated else self.flavours,
-            "oscillation": "adiabatic MSW, paper 002 Eqs. (11)-(14), NuFIT 5.2 NO"
+            "oscillation": "adiabatic MSW, [Mustamin2024, Eqs. (11)-(14)], NuFIT 5.2 NO"
             if self.oscillated else "none",
             "n_e_mol_cm3": self.n_e, "sun_direction": list(self.sun_direction),
             "distance_mm": self.distance,
