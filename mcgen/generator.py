@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ._version import __version__
-from .constants import day, keV, mm, ns
+from .constants import day, keV, mm
 from .detectors import Detector
 from .errors import ConfigError, EnvelopeError
 from .geometry import Geometry, Site
@@ -23,7 +23,7 @@ from .interactions import Interaction
 from .interactions.base import PROCESSES
 from .output import writer_for
 from .particle import Particle, bind_moment
-from .sampling.columns import BRANCH_TYPES, COLUMNS, NCOL, OPTIONAL_GROUPS, ROW_DECAY
+from .sampling.columns import BRANCH_TYPES, COLUMNS, NCOL, OPTIONAL_GROUPS, ROW, ROW_DECAY
 from .sampling.kernels import sample_events
 from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
@@ -98,7 +98,6 @@ class Generator:
                 f"{[it.name for it in self.interactions]}"
             )
         self._plan: Plan | None = None
-        self._dir_params = geometry.direction.params()
         self._trials = 0
         self._accepted = 0
 
@@ -155,15 +154,8 @@ class Generator:
     # -- sampling -------------------------------------------------------------------------
     def _fill_block(self, b: int, out: np.ndarray, chan: np.ndarray) -> None:
         """Draw block b into out (NCOL x n view) and chan (n)."""
-        p = self.plan
-        g = p.geometry
-        prop = p.propagation
-        trials, bad = sample_events(
-            block_rng(self.seed, b), chan.size, *p.kernel_tables(), g.fid_kind, g.fid_p,
-            g.src_kind, g.src_p, g.L_min, int(self.geometry.direction.kind), self._dir_params,
-            g.distance, p.osc, self.detector.vertex_resolution_mm * mm, prop is not None,
-            prop.site_p if prop is not None else np.zeros(12),
-            prop.mu_muB if prop is not None else 0.0, out, chan)
+        args = self.plan.kernel_args(self.detector.vertex_resolution_mm * mm)
+        trials, bad = sample_events(block_rng(self.seed, b), chan.size, *args, out, chan)
         if bad:
             raise EnvelopeError(
                 f"{bad} proposals exceeded the envelope in block {b}: the sampler's bound "
@@ -175,7 +167,7 @@ class Generator:
         """Jagged list of the outgoing particles of each event: the projectile-side particle
         (or, if it decays, its daughter and the photon, starting at the decay point: vertex 1),
         then the recoil (vertex 0): pdg, total energy and momentum [MeV]."""
-        M = self.plan.chan_p[:, 2][chan]
+        M = self.plan.chans.p[:, 2][chan]
         n = chan.size
         recoil = (ev["target_pdg"], M + ev["T_recoil_keV"] * keV, ev["px_recoil_MeV"],
                   ev["py_recoil_MeV"], ev["pz_recoil_MeV"])
@@ -209,13 +201,13 @@ class Generator:
     @property
     def _decays(self) -> bool:
         """Whether some channel's outgoing particle decays (decay branches are written)."""
-        return bool(np.any(self.plan.chan_dec[:, 0] > 0))
+        return bool(np.any(self.plan.chans.dec[:, 0] > 0))
 
     def branch_names(self) -> list[str]:
         """The branches of this run's events (optional groups only when meaningful)."""
         active = {
             "emission": self.geometry.has_baseline,
-            "time": bool(np.any(self.plan.chan_time_kind != TimeKind.NONE)),
+            "time": bool(np.any(self.plan.chans.time_kind != TimeKind.NONE)),
             "reco": self.detector.vertex_resolution_mm > 0,
             "rock": self.site is not None,
             "visible": self.detector.quenching is not None,
@@ -258,7 +250,7 @@ class Generator:
         else:  # the decay rows were not filled
             for name, _ in KERNEL_BRANCHES[ROW_DECAY:]:
                 del ev[name]
-        ev["E_vis_keVee"] = self._visible(out[7], chan)
+        ev["E_vis_keVee"] = self._visible(out[ROW["T"]], chan)
         if final_state:
             ev["fs"] = self._final_state(ev, chan)
         return ev

@@ -18,6 +18,7 @@ counted as an envelope violation (the caller raises).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -36,21 +37,102 @@ from ..physics.decay import (
     decay_photon,
     production_polarization,
 )
+from ..physics.dispatch import dsigma_dT, flux
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
 from ..physics.spectra import table_linear
-from ..physics.dispatch import dsigma_dT, flux
 from ..sources.base import TimeKind
+from ..tolerances import ENVELOPE_SLACK
+from .columns import ROW, ROW_DECAY
 
-#: Rows of the float64 output array filled by `sample_events`.
-COLUMNS = ("E_in", "ux", "uy", "uz", "x", "y", "z", "T", "E_out", "px_out", "py_out",
-           "pz_out", "px_rec", "py_rec", "pz_rec", "t", "sx", "sy", "sz", "L", "rx", "ry", "rz",
-           "E_surf", "path", "cz", "g_E", "g_px", "g_py", "g_pz", "d_x", "d_y", "d_z", "d_dt",
-           "d_in", "d_pin", "g_cos", "d_pdg")
-#: First of the rows filled only for a decaying outgoing particle (NaN otherwise).
-ROW_DECAY = COLUMNS.index("g_E")
-NCOL = len(COLUMNS)
+# Rows of the float64 output array filled by `sample_events` (mcgen.sampling.columns, the one
+# table of output columns; numba freezes these module-level ints at compile time). ROW_DECAY:
+# the first of the rows filled only for a decaying outgoing particle (NaN otherwise).
+R_E_IN = ROW["E_in"]  # incoming total energy at the detector [MeV]
+R_UX, R_UY, R_UZ = ROW["ux"], ROW["uy"], ROW["uz"]  # incoming direction (unit)
+R_X, R_Y, R_Z = ROW["x"], ROW["y"], ROW["z"]  # vertex [mm]
+R_T = ROW["T"]  # recoil kinetic energy [MeV]
+R_E_OUT = ROW["E_out"]  # outgoing total energy [MeV]
+R_PX_OUT, R_PY_OUT, R_PZ_OUT = ROW["px_out"], ROW["py_out"], ROW["pz_out"]  # [MeV]
+R_PX_REC, R_PY_REC, R_PZ_REC = ROW["px_rec"], ROW["py_rec"], ROW["pz_rec"]  # [MeV]
+R_T_EMIT = ROW["t"]  # emission time [ns]
+R_SX, R_SY, R_SZ = ROW["sx"], ROW["sy"], ROW["sz"]  # emission point [mm]
+R_L = ROW["L"]  # baseline [mm]
+R_RX, R_RY, R_RZ = ROW["rx"], ROW["ry"], ROW["rz"]  # reconstructed vertex [mm]
+R_E_SURF = ROW["E_surf"]  # total energy at the surface [MeV]
+R_PATH = ROW["path"]  # path through rock [mm]
+R_CZ = ROW["cz"]  # arrival cos(zenith)
+R_G_E = ROW["g_E"]  # decay photon energy [MeV]
+R_G_PX, R_G_PY, R_G_PZ = ROW["g_px"], ROW["g_py"], ROW["g_pz"]  # decay photon momentum [MeV]
+R_D_X, R_D_Y, R_D_Z = ROW["d_x"], ROW["d_y"], ROW["d_z"]  # decay point [mm]
+R_D_DT = ROW["d_dt"]  # lab time from the interaction to the decay [ns]
+R_D_IN = ROW["d_in"]  # 1: the decay point is inside the fiducial volume, else 0
+R_D_PIN = ROW["d_pin"]  # probability to decay inside the fiducial volume
+R_G_COS = ROW["g_cos"]  # cos(photon, N) in the N rest frame
+R_D_PDG = ROW["d_pdg"]  # signed PDG id of the neutral daughter
+
+
+# Grouped arguments of `sample_events`, built once per run by mcgen.sampling.plan.Plan (numba
+# types a NamedTuple of arrays and scalars as a struct: one argument, fields by name).
+class Cells(NamedTuple):
+    """Proposal cells (channel x energy bin x cos(zenith) bin), one entry per cell."""
+
+    cdf: np.ndarray  # cumulative cell weight [expected events]
+    E_lo: np.ndarray  # energy bin at the surface [MeV]
+    E_hi: np.ndarray
+    c_lo: np.ndarray  # arrival cos(zenith) bin (angular proposal; else -1, 1)
+    c_hi: np.ndarray
+    dmax: np.ndarray  # largest zenith pdf in the cos bin
+    H: np.ndarray  # largest flux in the bin x integral of g over the reachable T [mm^2 x flux]
+    chan: np.ndarray  # channel index (int64)
+
+
+class Channels(NamedTuple):
+    """Per-channel tables (row i: channel i), and the source's oscillation parameters."""
+
+    proc: np.ndarray  # cross-section code (mcgen.physics.dispatch)
+    p: np.ndarray  # cross-section parameters, [:, 0:3] = (m1, m3, M) [MeV]
+    T_lo: np.ndarray  # recoil window [MeV]
+    T_hi: np.ndarray
+    spec_kind: np.ndarray  # spectrum code and parameters (mcgen.physics.dispatch.flux)
+    spec_p: np.ndarray
+    time_kind: np.ndarray  # emission-time model (TimeKind) and parameters [ns]
+    time_p: np.ndarray
+    osc: np.ndarray  # bool: the component oscillates
+    life: np.ndarray  # proper mean life x c [mm] (inf: stable)
+    dec: np.ndarray  # decay rows (mcgen.physics.decay), [:, DEC_NMODES] = 0: no decay
+    osc_p: np.ndarray  # (sin^2 2theta, dm^2 [eV^2]) of the source (0, 0: none)
+
+
+class TEnvelopes(NamedTuple):
+    """Per-channel T proposal g(T) = h[i, j] / T on [exp(ln[i, j]), exp(ln[i, j + 1])]."""
+
+    ln: np.ndarray  # ln of the bin edges [ln MeV] (row i padded with zeros)
+    h: np.ndarray  # bound on T dsigma/dT in each bin [mm^2]
+    G: np.ndarray  # integral of g from the first edge to each edge [mm^2]
+    n: np.ndarray  # number of bins of channel i (int64)
+
+
+class Placement(NamedTuple):
+    """Where the source and the vertex are (mcgen.geometry.Layout) and how particles arrive."""
+
+    fid_kind: int  # fiducial volume shape (mcgen.geometry.shapes) and parameters [mm]
+    fid_p: np.ndarray
+    src_kind: int  # source volume shape; < 0: a far source
+    src_p: np.ndarray
+    L_min: float  # lower bound of the emission-to-vertex distance [mm] (near)
+    dir_kind: int  # far-source direction model (DirectionKind) and its parameters
+    dir_p: np.ndarray
+    distance: float  # far baseline [mm] (NaN: unknown)
+
+
+class Rock(NamedTuple):
+    """Transport from the surface through the site's rock (mcgen.physics.propagation)."""
+
+    on: bool  # propagate (far isotropic or zenith-table sources under a site)
+    site_p: np.ndarray  # site array
+    mu: float  # magnetic moment [mu_B] of the energy loss
 
 
 @njit(cache=True, nogil=True)
@@ -87,180 +169,246 @@ def sample_time(kind, p, rng):
 
 
 @njit(cache=True, nogil=True)
-def sample_events(rng, n, cdf, cell_E_lo, cell_E_hi, cell_c_lo, cell_c_hi, cell_dmax, cell_H,
-                  cell_chan,
-                  chan_spec_kind, chan_spec_p, chan_proc, chan_p, chan_T_lo, chan_T_hi,
-                  chan_time_kind, chan_time_p, chan_osc, chan_life, chan_dec, t_ln, t_h, t_G, t_n,
-                  fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance, osc,
-                  vtx_sigma, prop, site_p, mu_prop, out, out_chan):
-    """Fill out[:, :n] (rows COLUMNS) and out_chan[:n]; return (trials, violations).
-    src_kind < 0 means a far source (direction model dir_kind/dir_p, baseline `distance`).
-    prop: propagate from the surface through the site's rock (far isotropic sources): the
-    cell's energy is the surface energy and the arrival cos(zenith) is drawn in the cell's
-    [cell_c_lo, cell_c_hi]; the flux is evaluated at the surface energy and the cross section
-    at the detector energy, times the survival probability. With a zenith table (dir_kind 2)
-    cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cell_dmax.
-    chan_dec: decay rows (mcgen.physics.decay) of channels whose outgoing particle decays; the
-    decay rows of `out` (from ROW_DECAY) are filled only when some channel decays."""
-    any_decay = chan_dec[:, DEC_NMODES].max() > 0.0
-    angular = prop or dir_kind == DirectionKind.ZENITH_TABLE
-    total = cdf[cdf.size - 1]
+def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_chan):
+    """Fill out[:, :n] (rows of mcgen.sampling.columns) and out_chan[:n]; return (trials,
+    violations). Arguments: the groups Cells, Channels, TEnvelopes, Placement, Rock (built by
+    mcgen.sampling.plan.Plan.kernel_args) and the vertex resolution vtx_sigma [mm].
+    place.src_kind < 0 means a far source (direction model dir_kind/dir_p, baseline
+    `distance`). rock.on: propagate from the surface through the site's rock (far isotropic
+    sources): the cell's energy is the surface energy and the arrival cos(zenith) is drawn in the
+    cell's [c_lo, c_hi]; the flux is evaluated at the surface energy and the cross section at the
+    detector energy, times the survival probability. With a zenith table (dir_kind 2)
+    cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cells.dmax. The decay
+    rows of `out` (from ROW_DECAY) are filled only when some channel decays (chans.dec)."""
+    # Why this loop holds every draw, table look-up and output row, and its helpers take plain
+    # numbers and are inlined by numba (inline="always"): numba reference-counts each array,
+    # Generator and NamedTuple member passed to a function, ~5-15 ns a call that LLVM does not
+    # prune here. Helpers taking the groups made sampling 3x slower; taking rng or `out`, or
+    # left for LLVM to inline, 5-20 % slower (benchmarks/README.md). Hence also the groups are
+    # unpacked once per call, here.
+    cdf, E_lo, E_hi, c_lo, c_hi, dmax, H, cell_chan = cells
+    proc, p, T_lo, T_hi, spec_kind, spec_p, time_kind, time_p, osc, life, dec, osc_p = chans
+    t_ln, t_h, t_G, t_n = tenv
+    fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance = place
+    rock_on, site_p, mu = rock
+    zenith = dir_kind == DirectionKind.ZENITH_TABLE
+    angular = rock_on or zenith
     near = src_kind >= 0
+    any_decay = dec[:, DEC_NMODES].max() > 0.0
+    last = cdf.size - 1
     trials = 0
     violations = 0
     k = 0
-    while k < n:
+    while k < n:  # one proposal per pass
         trials += 1
-        c = np.searchsorted(cdf, rng.random() * total, side="right")
-        if c >= cdf.size:
-            c = cdf.size - 1
+        c = min(np.searchsorted(cdf, rng.random() * cdf[last], side="right"), last)
         i = cell_chan[c]
-        E_s = cell_E_lo[c] + rng.random() * (cell_E_hi[c] - cell_E_lo[c])
-        m1, m3, M = chan_p[i, 0], chan_p[i, 1], chan_p[i, 2]
-        surv = 1.0
-        path = 0.0
-        cz = 0.0
-        if angular:
-            cz = cell_c_lo[c] + rng.random() * (cell_c_hi[c] - cell_c_lo[c])
-            if dir_kind == DirectionKind.ZENITH_TABLE:
-                surv = table_linear(cz, dir_p) / cell_dmax[c]
-        if prop:
-            E, path, s_rock = transport(E_s, cz, m1, mu_prop, site_p, chan_life[i])
+        E_s = _between(E_lo[c], E_hi[c], rng.random())
+        m1, m3, M = p[i, 0], p[i, 1], p[i, 2]
+        cz = _between(c_lo[c], c_hi[c], rng.random()) if angular else 0.0
+        surv = table_linear(cz, dir_p) / dmax[c] if zenith else 1.0
+        if rock_on:
+            E, path, s_rock = transport(E_s, cz, m1, mu, site_p, life[i])
             surv *= s_rock
             if surv <= 0.0:
                 continue
         else:
-            E = E_s
-        tmin, tmax = recoil_range(E, m1, m3, M)
-        Ta = max(chan_T_lo[i], tmin)
-        Tb = min(chan_T_hi[i], tmax)
+            E, path = E_s, 0.0
+        Ta, Tb = _T_window(T_lo[i], T_hi[i], E, m1, m3, M)
         u_T = rng.random()
         u_acc = rng.random()
-        if near:
-            sx, sy, sz = sample_point(src_kind, src_p, rng)
-            x, y, z = sample_point(fid_kind, fid_p, rng)
-            dx, dy, dz = x - sx, y - sy, z - sz
-            L = math.sqrt(dx * dx + dy * dy + dz * dz)
+        if near:  # emission point, then vertex
+            s_pt = sample_point(src_kind, src_p, rng)
+            v_pt = sample_point(fid_kind, fid_p, rng)
+            L = _distance(s_pt, v_pt)
         else:
             L = distance
-        if not Tb > Ta or (near and not L > 0.0):
+        if not _open(Ta, Tb, near, L):
             continue
-        nb = t_n[i]
-        ln_e, G, h = t_ln[i], t_G[i], t_h[i]
-        Ga = _G(ln_e, G, h, nb, math.log(Ta))
-        Gb = _G(ln_e, G, h, nb, math.log(Tb))
-        y_ = Ga + u_T * (Gb - Ga)
-        j = np.searchsorted(G[: nb + 1], y_, side="right") - 1
-        j = min(max(j, 0), nb - 1)
-        if h[j] <= 0.0:
+        T, h_j, dG = _draw_T(t_ln[i], t_G[i], t_h[i], t_n[i], Ta, Tb, u_T)
+        if h_j <= 0.0:
             continue
-        T = math.exp(ln_e[j] + (y_ - G[j]) / h[j])
-        T = min(max(T, Ta), Tb)
-        f = flux(chan_spec_kind[i], chan_spec_p[i], E_s) * (Gb - Ga) * T * dsigma_dT(
-            chan_proc[i], chan_p[i], E, T) * surv
-        if near:
-            f *= (L_min / L) ** 2
-        if chan_osc[i]:
-            f *= p_ee_3plus1(E, L, osc[0], osc[1])
-        env = cell_H[c] * h[j]
-        if f > env * (1.0 + 1e-9):
-            violations += 1
+        f = _density(flux(spec_kind[i], spec_p[i], E_s) * dG * T * dsigma_dT(proc[i], p[i], E, T)
+                     * surv, near, L_min, L, osc[i], E, osc_p[0], osc_p[1])
+        env = H[c] * h_j
+        violations += f > env * (1.0 + ENVELOPE_SLACK)
         if u_acc * env > f:
             continue
-        # accepted: incoming direction, vertex, final state, time, reconstructed vertex
+        # accepted: direction, (far source) vertex and emission point, recoil, time, reco, decay
         if near:
-            ux, uy, uz = dx / L, dy / L, dz / L
+            u = _unit(s_pt, v_pt, L)
+        elif angular:
+            u = _from_uz(-cz, rng.random())
+        elif dir_kind == DirectionKind.FIXED:
+            u = (dir_p[0], dir_p[1], dir_p[2])
         else:
-            if angular:
-                uz = -cz
-                phi = 2.0 * math.pi * rng.random()
-                st = math.sqrt(max(0.0, 1.0 - uz * uz))
-                ux, uy = st * math.cos(phi), st * math.sin(phi)
-            elif dir_kind == DirectionKind.FIXED:
-                ux, uy, uz = dir_p[0], dir_p[1], dir_p[2]
-            else:
-                uz = 2.0 * rng.random() - 1.0
-                phi = 2.0 * math.pi * rng.random()
-                st = math.sqrt(max(0.0, 1.0 - uz * uz))
-                ux, uy = st * math.cos(phi), st * math.sin(phi)
-            x, y, z = sample_point(fid_kind, fid_p, rng)
-            sx, sy, sz = x - L * ux, y - L * uy, z - L * uz  # NaN when no distance is known
-        p1 = math.sqrt(E * E - m1 * m1)
-        p4 = math.sqrt(T * T + 2.0 * M * T)
-        ct = recoil_cos_theta(E, m1, m3, M, T)
-        st4 = math.sqrt(max(0.0, 1.0 - ct * ct))
-        phi4 = 2.0 * math.pi * rng.random()
-        ax, ay, az, bx, by, bz = orthonormal_basis(ux, uy, uz)
-        cp, sp = math.cos(phi4), math.sin(phi4)
-        rx = p4 * (ct * ux + st4 * (cp * ax + sp * bx))
-        ry = p4 * (ct * uy + st4 * (cp * ay + sp * by))
-        rz = p4 * (ct * uz + st4 * (cp * az + sp * bz))
-        out[0, k] = E
-        out[1, k] = ux
-        out[2, k] = uy
-        out[3, k] = uz
-        out[4, k] = x
-        out[5, k] = y
-        out[6, k] = z
-        out[7, k] = T
-        out[8, k] = E - T
-        out[9, k] = p1 * ux - rx
-        out[10, k] = p1 * uy - ry
-        out[11, k] = p1 * uz - rz
-        out[12, k] = rx
-        out[13, k] = ry
-        out[14, k] = rz
-        out[15, k] = sample_time(chan_time_kind[i], chan_time_p[i], rng)
-        out[16, k] = sx
-        out[17, k] = sy
-        out[18, k] = sz
-        out[19, k] = L
+            u = _from_uz(2.0 * rng.random() - 1.0, rng.random())
+        if not near:
+            v_pt = sample_point(fid_kind, fid_p, rng)
+            s_pt = _behind(v_pt, u, L)  # NaN when no distance is known
+        rec = _recoil(E, m1, m3, M, T, u, rng.random())
+        out[R_E_IN, k] = E
+        out[R_UX, k], out[R_UY, k], out[R_UZ, k] = u
+        out[R_X, k], out[R_Y, k], out[R_Z, k] = v_pt
+        out[R_T, k] = T
+        out[R_E_OUT, k] = E - T
+        p_out = _outgoing(E, m1, u, rec)
+        out[R_PX_OUT, k], out[R_PY_OUT, k], out[R_PZ_OUT, k] = p_out
+        out[R_PX_REC, k], out[R_PY_REC, k], out[R_PZ_REC, k] = rec
+        out[R_T_EMIT, k] = sample_time(time_kind[i], time_p[i], rng)
+        out[R_SX, k], out[R_SY, k], out[R_SZ, k] = s_pt
+        out[R_L, k] = L
+        out[R_RX, k], out[R_RY, k], out[R_RZ, k] = v_pt
         if vtx_sigma > 0.0:
-            out[20, k] = x + vtx_sigma * rng.standard_normal()
-            out[21, k] = y + vtx_sigma * rng.standard_normal()
-            out[22, k] = z + vtx_sigma * rng.standard_normal()
-        else:
-            out[20, k] = x
-            out[21, k] = y
-            out[22, k] = z
-        out[23, k] = E_s
-        out[24, k] = path
-        out[25, k] = -uz
-        if chan_dec[i, DEC_NMODES] > 0.0:
-            _decay(rng, chan_dec[i], E, ux, uy, uz, M, T, rx, ry, rz, out[8, k], out[9, k],
-                   out[10, k], out[11, k], x, y, z, fid_kind, fid_p, out[ROW_DECAY:, k])
-        elif any_decay:
+            out[R_RX, k], out[R_RY, k], out[R_RZ, k] = _smear(
+                v_pt, vtx_sigma, rng.standard_normal(), rng.standard_normal(),
+                rng.standard_normal())
+        out[R_E_SURF, k] = E_s
+        out[R_PATH, k] = path
+        out[R_CZ, k] = -u[2]
+        if dec[i, DEC_NMODES] > 0.0:
+            _decay(rng, dec[i], out, k, E, u, M, T, rec, p_out, v_pt, fid_kind, fid_p)
+        elif any_decay:  # (filling all decay rows with NaN up front costs ~8 % of a decay run)
             out[ROW_DECAY:, k] = math.nan
         out_chan[k] = i
         k += 1
     return trials, violations
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _between(lo, hi, u):
+    """lo + u (hi - lo): uniform in [lo, hi) for u uniform in [0, 1)."""
+    return lo + u * (hi - lo)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _T_window(T_lo, T_hi, E, m1, m3, M):
+    """(Ta, Tb) [MeV]: the recoil window [T_lo, T_hi] cut to the kinematic range of
+    m1 + M -> m3 + M at total energy E [MeV] (empty unless Tb > Ta)."""
+    tmin, tmax = recoil_range(E, m1, m3, M)
+    return max(T_lo, tmin), min(T_hi, tmax)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _open(Ta, Tb, near, L):
+    """Whether a proposal can go on: its recoil window [Ta, Tb] is open and, for a near source,
+    the emission point and the vertex are apart (L > 0)."""
+    return Tb > Ta and (L > 0.0 or not near)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _distance(a, b):
+    """Distance between the points a and b [mm]."""
+    dx, dy, dz = b[0] - a[0], b[1] - a[1], b[2] - a[2]
+    return math.sqrt(dx * dx + dy * dy + dz * dz)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _unit(a, b, L):
+    """Unit vector from a to b, L their distance."""
+    return (b[0] - a[0]) / L, (b[1] - a[1]) / L, (b[2] - a[2]) / L
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _behind(v, u, L):
+    """The point L behind v along u."""
+    return v[0] - L * u[0], v[1] - L * u[1], v[2] - L * u[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _draw_T(ln_e, G, h, nb, Ta, Tb, u):
+    """(T [MeV], h_j, G(Tb) - G(Ta)): T from a channel's proposal g = h_j / T (its rows of
+    TEnvelopes, nb bins) restricted to [Ta, Tb], by inverse CDF with the uniform u (h_j <= 0:
+    no proposal, T meaningless)."""
+    Ga = _G(ln_e, G, h, nb, math.log(Ta))
+    Gb = _G(ln_e, G, h, nb, math.log(Tb))
+    y = Ga + u * (Gb - Ga)
+    j = np.searchsorted(G[: nb + 1], y, side="right") - 1
+    j = min(max(j, 0), nb - 1)
+    if h[j] <= 0.0:
+        return 0.0, h[j], 0.0
+    T = math.exp(ln_e[j] + (y - G[j]) / h[j])
+    return min(max(T, Ta), Tb), h[j], Gb - Ga
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _density(f, near, L_min, L, oscillates, E, s2, dm2):
+    """The acceptance numerator f = flux(E_s) dG T dsigma/dT(E, T) surv, times (L_min / L)^2
+    for a near source and P_ee(E, L) (sin^2 2theta s2, dm^2 [eV^2]) when the component
+    oscillates (E [MeV], L [mm])."""
+    if near:
+        f *= (L_min / L) ** 2
+    if oscillates:
+        f *= p_ee_3plus1(E, L, s2, dm2)
+    return f
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _from_uz(uz, u):
+    """Unit vector with z component uz and the azimuth 2 pi u."""
+    phi = 2.0 * math.pi * u
+    st = math.sqrt(max(0.0, 1.0 - uz * uz))
+    return st * math.cos(phi), st * math.sin(phi), uz
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _recoil(E, m1, m3, M, T, u, u_phi):
+    """Recoil momentum [MeV] of kinetic energy T [MeV] for m1 + M -> m3 + M with the incoming
+    energy E [MeV] along u: two-body angle to u, azimuth 2 pi u_phi."""
+    ux, uy, uz = u
+    p4 = math.sqrt(T * T + 2.0 * M * T)
+    ct = recoil_cos_theta(E, m1, m3, M, T)
+    st4 = math.sqrt(max(0.0, 1.0 - ct * ct))
+    phi4 = 2.0 * math.pi * u_phi
+    ax, ay, az, bx, by, bz = orthonormal_basis(ux, uy, uz)
+    cp, sp = math.cos(phi4), math.sin(phi4)
+    rx = p4 * (ct * ux + st4 * (cp * ax + sp * bx))
+    ry = p4 * (ct * uy + st4 * (cp * ay + sp * by))
+    rz = p4 * (ct * uz + st4 * (cp * az + sp * bz))
+    return rx, ry, rz
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _outgoing(E, m1, u, rec):
+    """Momentum [MeV] of the outgoing particle: incoming (total energy E, mass m1 [MeV], along
+    u) minus the recoil's rec (the target at rest)."""
+    p1 = math.sqrt(E * E - m1 * m1)
+    return p1 * u[0] - rec[0], p1 * u[1] - rec[1], p1 * u[2] - rec[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _smear(v, sigma, gx, gy, gz):
+    """The point v [mm] moved by sigma [mm] times the standard normals (gx, gy, gz)."""
+    return v[0] + sigma * gx, v[1] + sigma * gy, v[2] + sigma * gz
+
+
 @njit(cache=True, nogil=True)
-def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, EN, pNx, pNy, pNz, x, y, z, fid_kind,
-           fid_p, o):
-    """Decay in flight of the outgoing N (row d, layout in mcgen.physics.decay) of energy EN and
-    momentum pN [MeV], made by a massless projectile (E, u) on a target M at rest: mode by
+def _decay(rng, d, out, k, E, u, M, T, rec, pN, vtx, fid_kind, fid_p):
+    """Decay in flight of the outgoing N of event k (row d, layout in mcgen.physics.decay), made
+    by a massless projectile (energy E, direction u) on a target of mass M at rest (recoil T,
+    momentum rec) at the vertex vtx [MeV, mm]; N has momentum pN and energy E - T: mode by
     branching fraction, photon from the polarised rest-frame distribution, decay point at an
-    exponential distance along the N direction. Fills o = (E_gamma, p_gamma[3], decay point[3],
-    lab time to decay, inside flag, probability to decay inside, cos(photon, N) at rest,
-    signed PDG id of the daughter)."""
+    exponential distance along the N direction. Fills the decay rows: photon energy and
+    momentum [MeV], decay point [mm], lab time to decay [ns], inside flag, probability to decay
+    inside, cos(photon, N) at rest, signed PDG id of the daughter."""
     m = d[DEC_MASS]
-    u = rng.random()
+    u_mode = rng.random()
     j = 0
     n_modes = int(d[DEC_NMODES])
-    while j < n_modes - 1 and u >= d[DEC_MODES + DEC_PER_MODE * j + 1]:
+    while j < n_modes - 1 and u_mode >= d[DEC_MODES + DEC_PER_MODE * j + 1]:
         j += 1
     m_f = d[DEC_MODES + DEC_PER_MODE * j]
     parent = d[DEC_PARENT]
     # Dirac: the daughter has the parent's lepton number; Majorana: either, half each
     daughter = parent if d[DEC_MAJORANA] == 0.0 else (1.0 if rng.random() < 0.5 else -1.0)
-    Sx, Sy, Sz = production_polarization(E, ux, uy, uz, M, T, rx, ry, rz, m,
+    Sx, Sy, Sz = production_polarization(E, u[0], u[1], u[2], M, T, rec[0], rec[1], rec[2], m,
                                          d[DEC_SPIN_HALF] > 0.0)
+    EN = E - T
+    pNx, pNy, pNz = pN
     # the N (Nbar) spin is +S (-S); a daughter nu (nubar) takes the photon opposite to (along)
     # it: rest-frame density 1 - parent x daughter x S.n
-    o[0], o[1], o[2], o[3], o[10] = decay_photon(rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz,
-                                                 -parent * daughter)
+    out[R_G_E, k], out[R_G_PX, k], out[R_G_PY, k], out[R_G_PZ, k], out[R_G_COS, k] = decay_photon(
+        rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz, -parent * daughter)
     pn = math.sqrt(pNx * pNx + pNy * pNy + pNz * pNz)
     lam = pn / m * d[DEC_CTAU]  # lab decay length beta gamma c tau
     # proper time exponential with mean tau; lab time gamma t, distance beta gamma c t
@@ -270,9 +418,10 @@ def _decay(rng, d, E, ux, uy, uz, M, T, rx, ry, rz, EN, pNx, pNy, pNz, x, y, z, 
         ex, ey, ez = pNx / pn, pNy / pn, pNz / pn
     else:  # N at rest (exactly at threshold): decays where it was made
         ex, ey, ez = 0.0, 0.0, 1.0
-    o[4], o[5], o[6] = x + dist * ex, y + dist * ey, z + dist * ez
-    o[7] = EN / m * ct_proper / C_LIGHT
+    x, y, z = vtx
+    out[R_D_X, k], out[R_D_Y, k], out[R_D_Z, k] = x + dist * ex, y + dist * ey, z + dist * ez
+    out[R_D_DT, k] = EN / m * ct_proper / C_LIGHT
     L_exit = exit_distance(fid_kind, fid_p, x, y, z, ex, ey, ez)
-    o[8] = 1.0 if dist < L_exit else 0.0
-    o[9] = -math.expm1(-L_exit / lam) if lam > 0.0 else 1.0
-    o[11] = daughter * d[DEC_MODES + DEC_PER_MODE * j + 2]
+    out[R_D_IN, k] = 1.0 if dist < L_exit else 0.0
+    out[R_D_PIN, k] = -math.expm1(-L_exit / lam) if lam > 0.0 else 1.0
+    out[R_D_PDG, k] = daughter * d[DEC_MODES + DEC_PER_MODE * j + 2]

@@ -28,6 +28,7 @@ from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
 from ..sources.spectrum_sampling import energy_grid, flux_bin_max
 from ..tolerances import ENVELOPE_SLACK
+from .kernels import Cells, Channels, Placement, Rock, TEnvelopes
 
 T_BINS_PER_DECADE = 40
 L_BINS = 4096  # baseline histogram for oscillating continuous spectra
@@ -194,45 +195,23 @@ def channel_rate(channel, edges, geo: Layout, source, detector,
 
 @dataclass
 class Plan:
-    """Everything the event kernel needs, plus the expected counts."""
+    """Everything the event kernel needs (its grouped arguments, mcgen.sampling.kernels), plus
+    the expected counts."""
 
     channels: list
     rates: np.ndarray  # expected events per channel
     geometry: Layout
-    cell_cdf: np.ndarray
-    cell_E_lo: np.ndarray
-    cell_E_hi: np.ndarray
-    cell_c_lo: np.ndarray
-    cell_c_hi: np.ndarray
-    cell_dmax: np.ndarray
-    cell_H: np.ndarray
-    cell_chan: np.ndarray
-    t_ln: np.ndarray
-    t_h: np.ndarray
-    t_G: np.ndarray
-    t_n: np.ndarray
-    chan_proc: np.ndarray
-    chan_p: np.ndarray
-    chan_T_lo: np.ndarray
-    chan_T_hi: np.ndarray
-    chan_spec_kind: np.ndarray
-    chan_spec_p: np.ndarray
-    chan_time_kind: np.ndarray
-    chan_time_p: np.ndarray
-    chan_osc: np.ndarray
-    chan_life: np.ndarray
-    chan_dec: np.ndarray  # decay rows (mcgen.physics.decay), [0] = 0: no decay
-    osc: np.ndarray
+    cells: Cells  # proposal cells
+    chans: Channels  # per-channel tables
+    t_env: TEnvelopes  # per-channel T proposals
+    place: Placement  # source, fiducial volume and direction model
+    rock: Rock  # transport through the site's rock (rock.on False: none)
     propagation: Propagation | None
 
-    def kernel_tables(self) -> tuple:
-        """The proposal and channel tables, in the order of kernels.sample_events."""
-        return (self.cell_cdf, self.cell_E_lo, self.cell_E_hi, self.cell_c_lo, self.cell_c_hi,
-                self.cell_dmax, self.cell_H, self.cell_chan, self.chan_spec_kind,
-                self.chan_spec_p, self.chan_proc, self.chan_p, self.chan_T_lo, self.chan_T_hi,
-                self.chan_time_kind, self.chan_time_p, self.chan_osc, self.chan_life, self.chan_dec,
-                self.t_ln,
-                self.t_h, self.t_G, self.t_n)
+    def kernel_args(self, vtx_sigma: float) -> tuple:
+        """The arguments of kernels.sample_events between (rng, n) and (out, out_chan), for a
+        vertex resolution vtx_sigma [mm]."""
+        return self.cells, self.chans, self.t_env, self.place, self.rock, float(vtx_sigma)
 
     @property
     def expected(self) -> float:
@@ -242,7 +221,7 @@ class Plan:
     @property
     def envelope_total(self) -> float:
         """Integral of the proposal, in units of expected events."""
-        return float(self.cell_cdf[-1]) if self.cell_cdf.size else 0.0
+        return float(self.cells.cdf[-1]) if self.cells.cdf.size else 0.0
 
 
 def _pad(rows, dtype=np.float64) -> np.ndarray:
@@ -260,94 +239,170 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
     prop: transport through rock."""
     geometry.check_for(source, detector)
     geo = geometry.layout(detector, source.name)
-    direction = geometry.direction
-    angular = not geo.near and (prop is not None
-                                or direction.kind == DirectionKind.ZENITH_TABLE)
-    if angular:
-        c_edges = cos_edges(direction, prop)
-        c_lo_all, c_hi_all = c_edges[:-1], c_edges[1:]
-        dmax_all = np.maximum(direction.pdf(c_lo_all), direction.pdf(c_hi_all))
-    else:
-        c_lo_all, c_hi_all, dmax_all = np.array([-1.0]), np.array([1.0]), np.array([1.0])
-    dc_all = dmax_all * (c_hi_all - c_lo_all) if angular else np.array([1.0])
-    scale = (detector.density * detector.fiducial.volume / (4 * math.pi * geo.L_min**2)
-             if geo.near else detector.exposure)
-    grids = {}
-    for ch in channels:
-        grids.setdefault(id(ch.component), (ch.component, []))[1].append(ch)
-    grids = {k: energy_grid(comp, chs) for k, (comp, chs) in grids.items()}
+    bins = _angular_bins(geo, geometry.direction, prop)
+    scale = _rate_scale(geo, detector)
+    grids = _energy_grids(channels)
     envelopes, rates, cells, closed = [], [], [], []
     for i, ch in enumerate(channels):
-        edges = grids[id(ch.component)]
-        T_top = min(ch.T_hi, ch.recoil_range(ch.component.E_max)[1])
+        T_top = _T_top(ch)
         if not T_top > ch.T_lo:
-            closed.append(
-                f"channel {ch.label} is closed: the largest recoil {T_top / keV:.4g} keV at "
-                f"E_max = {ch.component.E_max:.4g} MeV is below the window starting at "
-                f"{ch.T_lo / keV:.4g} keV")
+            closed.append(_closed_note(ch, T_top))
             envelopes.append(None)
             rates.append(0.0)
             continue
+        edges = grids[id(ch.component)]
         env = t_envelope(ch, T_top)
         envelopes.append(env)
         rates.append(channel_rate(ch, edges, geo, source, detector, prop))
-        fmax = flux_bin_max(ch.component, edges)
-        hi = edges[1:] if edges.size > 1 else edges
-        lo = edges[:-1] if edges.size > 1 else edges[:1]
-        width = np.diff(edges) if not ch.component.is_line else np.ones(1)
-        c_lo, c_hi, dc = c_lo_all, c_hi_all, dc_all
-        if prop is None:
-            E_det = np.repeat(hi[:, None], c_lo.size, axis=1)
-        else:  # the largest detector energy of a cell: highest E and the shorter path of the
-            # bin's two edges (the path is monotone or linear between edges within a bin)
-            comp = ch.component
-            E_det = np.maximum(prop.table(comp, hi, c_hi, with_life=False)[0],
-                               prop.table(comp, hi, c_lo, with_life=False)[0])
-            E_det = np.where(E_det - comp.mass > stop_kinetic(comp.mass), E_det, 0.0)
-        T_up = np.minimum(ch.T_hi, _tmax_array(E_det, *ch.masses))
-        H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
-        w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
-        keep = w > 0
-        nE, nc = H.shape
-        cells.append((w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep],
-                      np.tile(c_lo, nE)[keep], np.tile(c_hi, nE)[keep],
-                      np.tile(dmax_all, nE)[keep], H.ravel()[keep],
-                      np.full(keep.sum(), i, dtype=np.int64)))
-    if closed:  # one short warning for all closed channels (all are in the run metadata)
-        if len(closed) == 1:
-            msg = closed[0] + "; it contributes no events"
-        else:
-            more = f"; and {len(closed) - 3} more" if len(closed) > 3 else ""
-            msg = (f"{len(closed)} of {len(channels)} channels contribute no events: "
-                   + "; ".join(closed[:3]) + more)
-        warnings.warn(msg, ClosedChannelWarning, stacklevel=3)
-    t_ln = _pad([e.ln_edges if e is not None else [] for e in envelopes])
-    t_G = _pad([e.G if e is not None else [] for e in envelopes])
-    t_h = _pad([e.h if e is not None else [] for e in envelopes])
-    t_n = np.array([e.h.size if e is not None else 1 for e in envelopes], dtype=np.int64)
+        cells.append(_channel_cells(ch, i, edges, env, bins, scale, prop))
+    _warn_closed(closed, len(channels))
+    return Plan(channels=list(channels), rates=np.array(rates, float), geometry=geo,
+                cells=_cell_table(cells), chans=_channel_table(channels, time_models, source),
+                t_env=_t_table(envelopes), place=_placement(geo, geometry.direction),
+                rock=_rock(prop), propagation=prop)
+
+
+def _angular_bins(geo: Layout, direction, prop: Propagation | None) -> tuple:
+    """(c_lo, c_hi, dmax, dc) of the proposal's arrival cos(zenith) bins: for a far source
+    through rock or with a zenith table, the bins of cos_edges, the larger zenith pdf of each
+    bin's edges and dmax x bin width; otherwise one bin [-1, 1] of weight 1."""
+    if geo.near or (prop is None and direction.kind != DirectionKind.ZENITH_TABLE):
+        return np.array([-1.0]), np.array([1.0]), np.array([1.0]), np.array([1.0])
+    c_edges = cos_edges(direction, prop)
+    c_lo, c_hi = c_edges[:-1], c_edges[1:]
+    dmax = np.maximum(direction.pdf(c_lo), direction.pdf(c_hi))
+    return c_lo, c_hi, dmax, dmax * (c_hi - c_lo)
+
+
+def _rate_scale(geo: Layout, detector) -> float:
+    """What turns flux x cross section per target kg into expected events of a cell: exposure
+    [kg x time] for a far source; for a near one density x fiducial volume / (4 pi L_min^2)
+    [kg / mm^2] (the kernel rejects with (L_min / L)^2)."""
+    if geo.near:
+        return detector.density * detector.fiducial.volume / (4 * math.pi * geo.L_min**2)
+    return detector.exposure
+
+
+def _energy_grids(channels) -> dict:
+    """id(component) -> energy edges [MeV] of the component (energy_grid), shared by all the
+    component's channels (so their kinks are all edges)."""
+    by_comp = {}
+    for ch in channels:
+        by_comp.setdefault(id(ch.component), (ch.component, []))[1].append(ch)
+    return {k: energy_grid(comp, chs) for k, (comp, chs) in by_comp.items()}
+
+
+def _T_top(ch) -> float:
+    """Largest recoil [MeV] of a channel: its window's top or the kinematic limit at E_max."""
+    return min(ch.T_hi, ch.recoil_range(ch.component.E_max)[1])
+
+
+def _closed_note(ch, T_top: float) -> str:
+    """Why a channel contributes no events (its largest recoil T_top [MeV] is below the
+    window)."""
+    return (f"channel {ch.label} is closed: the largest recoil {T_top / keV:.4g} keV at "
+            f"E_max = {ch.component.E_max:.4g} MeV is below the window starting at "
+            f"{ch.T_lo / keV:.4g} keV")
+
+
+def _warn_closed(closed: list[str], n_channels: int) -> None:
+    """One short ClosedChannelWarning for all closed channels (all are in the run metadata),
+    attributed to the caller of Generator.plan."""
+    if not closed:
+        return
+    if len(closed) == 1:
+        msg = closed[0] + "; it contributes no events"
+    else:
+        more = f"; and {len(closed) - 3} more" if len(closed) > 3 else ""
+        msg = (f"{len(closed)} of {n_channels} channels contribute no events: "
+               + "; ".join(closed[:3]) + more)
+    warnings.warn(msg, ClosedChannelWarning, stacklevel=4)
+
+
+def _channel_cells(ch, i: int, edges, env: TEnvelope, bins: tuple, scale: float,
+                   prop: Propagation | None) -> tuple:
+    """Proposal cells of channel i, one per (energy bin, cos bin) of positive weight: (weight
+    [expected events], E_lo, E_hi [MeV], c_lo, c_hi, dmax, H, channel). H: the bin's largest
+    flux x the integral of g up to the largest reachable recoil; weight: H x bin width x
+    dc x targets per kg x scale (a line: width 1, E_lo = E_hi = its energy)."""
+    c_lo, c_hi, dmax, dc = bins
+    fmax = flux_bin_max(ch.component, edges)
+    hi = edges[1:] if edges.size > 1 else edges
+    lo = edges[:-1] if edges.size > 1 else edges[:1]
+    width = np.diff(edges) if not ch.component.is_line else np.ones(1)
+    T_up = np.minimum(ch.T_hi, _tmax_array(_cell_E_det(ch, hi, c_lo, c_hi, prop), *ch.masses))
+    H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
+    w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
+    keep = w > 0
+    nE, nc = H.shape
+    return (w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep], np.tile(c_lo, nE)[keep],
+            np.tile(c_hi, nE)[keep], np.tile(dmax, nE)[keep], H.ravel()[keep],
+            np.full(keep.sum(), i, dtype=np.int64))
+
+
+def _cell_E_det(ch, hi, c_lo, c_hi, prop: Propagation | None) -> np.ndarray:
+    """Largest detector energy [MeV] of each (energy bin, cos bin) cell, from the bins' upper
+    energies hi: hi itself without rock; through rock the highest energy and the shorter path
+    of the bin's two cos edges (the path is monotone or linear between edges within a bin), 0
+    where the particle ranges out."""
+    if prop is None:
+        return np.repeat(hi[:, None], c_lo.size, axis=1)
+    comp = ch.component
+    E_det = np.maximum(prop.table(comp, hi, c_hi, with_life=False)[0],
+                       prop.table(comp, hi, c_lo, with_life=False)[0])
+    return np.where(E_det - comp.mass > stop_kinetic(comp.mass), E_det, 0.0)
+
+
+def _cell_table(cells: list[tuple]) -> Cells:
+    """The kernel's proposal cells: the channels' cells (_channel_cells) end to end, with the
+    cumulative weight."""
     if cells:
         w, e_lo, e_hi, c_lo, c_hi, dmax, H, chan = (np.concatenate(x) for x in zip(*cells))
     else:
         w = e_lo = e_hi = c_lo = c_hi = dmax = H = np.zeros(0)
         chan = np.zeros(0, dtype=np.int64)
+    return Cells(np.cumsum(w), e_lo, e_hi, c_lo, c_hi, dmax, H, chan.astype(np.int64))
+
+
+def _t_table(envelopes: list[TEnvelope | None]) -> TEnvelopes:
+    """The channels' T proposals as zero-padded rows (None: a closed channel, one empty
+    bin)."""
+    return TEnvelopes(ln=_pad([e.ln_edges if e is not None else [] for e in envelopes]),
+                      h=_pad([e.h if e is not None else [] for e in envelopes]),
+                      G=_pad([e.G if e is not None else [] for e in envelopes]),
+                      n=np.array([e.h.size if e is not None else 1 for e in envelopes],
+                                 dtype=np.int64))
+
+
+def _channel_table(channels, time_models, source) -> Channels:
+    """The kernel's per-channel tables: cross section, window [MeV], spectrum, emission times,
+    oscillation flag and the source's parameters, mean life x c [mm], decay rows."""
     osc = source.oscillation
-    return Plan(
-        channels=list(channels), rates=np.array(rates, float), geometry=geo,
-        cell_cdf=np.cumsum(w), cell_E_lo=e_lo, cell_E_hi=e_hi, cell_c_lo=c_lo,
-        cell_c_hi=c_hi, cell_dmax=dmax, cell_H=H,
-        cell_chan=chan.astype(np.int64), t_ln=t_ln, t_h=t_h, t_G=t_G, t_n=t_n,
-        chan_proc=np.array([ch.kernel for ch in channels], dtype=np.int64),
-        chan_p=_pad([ch.params for ch in channels]),
-        chan_T_lo=np.array([ch.T_lo for ch in channels]),
-        chan_T_hi=np.array([ch.T_hi for ch in channels]),
-        chan_spec_kind=np.array([ch.component.spectrum_kind for ch in channels], np.int64),
-        chan_spec_p=_pad([ch.component.spectrum_params for ch in channels]),
-        chan_time_kind=np.array([k for k, _ in time_models], dtype=np.int64),
-        chan_time_p=_pad([p for _, p in time_models]),
-        chan_osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
-        chan_life=np.array([ch.component.lifetime for ch in channels]),
-        chan_dec=_pad([ch.decay if ch.decay is not None else [0.0] for ch in channels]),
-        osc=np.array([osc.sin2_2theta, osc.dm2_eV2] if osc is not None else [0.0, 0.0]),
-        propagation=prop,
+    return Channels(
+        proc=np.array([ch.kernel for ch in channels], dtype=np.int64),
+        p=_pad([ch.params for ch in channels]),
+        T_lo=np.array([ch.T_lo for ch in channels]),
+        T_hi=np.array([ch.T_hi for ch in channels]),
+        spec_kind=np.array([ch.component.spectrum_kind for ch in channels], np.int64),
+        spec_p=_pad([ch.component.spectrum_params for ch in channels]),
+        time_kind=np.array([k for k, _ in time_models], dtype=np.int64),
+        time_p=_pad([p for _, p in time_models]),
+        osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
+        life=np.array([ch.component.lifetime for ch in channels]),
+        dec=_pad([ch.decay if ch.decay is not None else [0.0] for ch in channels]),
+        osc_p=np.array([osc.sin2_2theta, osc.dm2_eV2] if osc is not None else [0.0, 0.0]),
     )
 
+
+def _placement(geo: Layout, direction) -> Placement:
+    """The kernel's placement: fiducial and source volumes, L_min and baseline [mm] (Layout),
+    the far-source direction model and its parameters."""
+    return Placement(geo.fid_kind, geo.fid_p, geo.src_kind, geo.src_p, geo.L_min,
+                     int(direction.kind), direction.params(), geo.distance)
+
+
+def _rock(prop: Propagation | None) -> Rock:
+    """The kernel's rock transport: the site array and the magnetic moment [mu_B], or off."""
+    if prop is None:
+        return Rock(False, np.zeros(12), 0.0)
+    return Rock(True, prop.site_p, float(prop.mu_muB))
