@@ -42,7 +42,16 @@ from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_ran
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport
 from ..physics.spectra import table_linear
-from ..sources.base import TimeKind
+from ..sources.base import (
+    TIME_N,
+    TIME_T0,
+    TIME_T1,
+    TIME_TAU,
+    TIME_TAU_MU,
+    TIME_TAU_PI,
+    TIME_WINDOWS,
+    TimeKind,
+)
 from ..tolerances import ENVELOPE_SLACK
 from .columns import ROW, ROW_DECAY
 
@@ -148,24 +157,28 @@ def _G(ln_e, G, h, nb, lnT):
 
 @njit(cache=True, nogil=True)
 def sample_time(kind, p, rng):
-    """Emission time [ns] for a time model (mcgen.sources.base.TimeKind)."""
+    """Emission time [ns] for a time model (mcgen.sources.base.TimeKind; parameter layouts
+    TIME_* there); NaN for TimeKind.NONE."""
     if kind == TimeKind.UNIFORM:
-        return p[0] + rng.random() * (p[1] - p[0])
+        return p[TIME_T0] + rng.random() * (p[TIME_T1] - p[TIME_T0])
     if kind == TimeKind.DECAY_WINDOWS:
         # p = (tau, n, t_start[n], t_stop[n], cumulative decay fraction[n])
-        tau, n = p[0], int(p[1])
+        tau, n = p[TIME_TAU], int(p[TIME_N])
         u = rng.random()
         w = 0
-        while w < n - 1 and u > p[2 + 2 * n + w]:
+        while w < n - 1 and u > p[TIME_WINDOWS + 2 * n + w]:
             w += 1
-        a, b = p[2 + w], p[2 + n + w]
+        a, b = p[TIME_WINDOWS + w], p[TIME_WINDOWS + n + w]
         # exponential decay truncated to the window [a, b], by inverse CDF
         return a - tau * math.log(1.0 - rng.random() * (1.0 - math.exp(-(b - a) / tau)))
     if kind == TimeKind.PION_PROMPT:
-        return -p[0] * math.log(1.0 - rng.random())
+        return -p[TIME_TAU_PI] * math.log(1.0 - rng.random())
     if kind == TimeKind.PION_DELAYED:
-        return -p[0] * math.log(1.0 - rng.random()) - p[1] * math.log(1.0 - rng.random())
-    return math.nan
+        return (-p[TIME_TAU_PI] * math.log(1.0 - rng.random())
+                - p[TIME_TAU_MU] * math.log(1.0 - rng.random()))
+    if kind == TimeKind.NONE:
+        return math.nan
+    raise ValueError("unknown time-model code (mcgen.sources.base.TimeKind)")
 
 
 @njit(cache=True, nogil=True)
