@@ -129,3 +129,19 @@ def test_optional_branches_appear_when_meaningful(tmp_path):
     gen.run(2000, tmp_path / "cr.root", progress=False)
     with uproot.open(tmp_path / "cr.root") as f:
         assert list(f["events"].keys()) == names
+
+
+def test_metadata_is_strict_json(tmp_path):
+    # a far source without a distance has NaN distances: written as null, not as NaN
+    src = mcgen.ReactorSource(total_flux_cm2_s=1e13)
+    from mcgen.catalog import make_detector
+
+    det = make_detector({"name": "ge_next_generation"})
+    gen = mcgen.Generator(src, det, mcgen.NuElectronElastic(), seed=1)
+    path = tmp_path / "strict.root"
+    gen.run(1000, path, progress=False)
+    with uproot.open(path) as f:
+        text = str(f["metadata"])
+    assert "NaN" not in text and "Infinity" not in text
+    meta = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}"))
+    assert meta["source"]["distance_mm"] is None

@@ -8,6 +8,7 @@ final name.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -23,6 +24,18 @@ COMPRESSIONS = {
     "zlib": lambda: uproot.ZLIB(1),
     "none": lambda: None,
 }
+
+
+def strict_json(value):
+    """The value with every NaN or infinite float replaced by None, so that the metadata is
+    standard JSON (null), readable by any JSON parser."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
 
 
 class RootWriter(Writer):
@@ -71,7 +84,8 @@ class RootWriter(Writer):
 
     def metadata(self, meta: dict, run_card: str | None = None) -> None:
         meta = dict(meta, branch_units={k: BRANCH_UNITS[k] for k in self.branches})
-        self._file["metadata"] = json.dumps(meta, indent=1, default=str)
+        self._file["metadata"] = json.dumps(strict_json(meta), indent=1, default=str,
+                                            allow_nan=False)
         if run_card is not None:
             self._file["run_card"] = run_card
 
