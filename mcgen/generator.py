@@ -123,15 +123,15 @@ class Generator:
 
     def _propagation(self) -> Propagation | None:
         """Transport through the site's rock with the particle's magnetic moment (energy loss
-        of paper 000 Eq. 22 scales with it)."""
+        of [Bueno2013, Eq. 22] scales with it)."""
         if self.site is None:
             return None
         moments = {self.particle(c).mu_muB for c in self.source.components}
-        if len(moments) != 1 or not moments.pop() > 0:
-            raise ConfigError("site: energy loss in rock (paper 000 Eq. 22) needs the particle's "
-                              "magnetic moment (mu_muB of a dipole_nucleus_elastic interaction), "
-                              "one value for the whole source")
-        mu = self.particle(self.source.components[0]).mu_muB
+        mu = moments.pop() if len(moments) == 1 else 0.0
+        if not mu > 0:
+            raise ConfigError("site: energy loss in rock ([Bueno2013, Eq. 22]) needs the "
+                              "particle's magnetic moment (mu_muB of a dipole_nucleus_elastic "
+                              "interaction), one value for the whole source")
         return Propagation(self.site.params(), mu, self.geometry.direction)
 
     def _time_model(self, component) -> tuple[int, np.ndarray]:

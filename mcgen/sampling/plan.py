@@ -4,7 +4,7 @@ Expected events of a channel (component c, process, target with n_kg per mass, n
 - far source:  exposure x n_kg x integral dE flux(E) sigma_vis(E) P(E, distance)
 - near source: n_v x integral dV_fid x <integral dE N(E) sigma_vis(E) P(E, L) / (4 pi L^2)>_src
   (the source average over its volume; N the number emitted per MeV over the run),
-with P the 3+1 survival probability of oscillating components (paper 001 Eq. 3.1), 1 otherwise.
+with P the 3+1 survival probability of oscillating components ([Coloma2014, Eq. 3.1]), 1 otherwise.
 Integrals: Gauss-Legendre in E (8 nodes per cell, cells split at every kink) and in the
 fiducial and source volumes (mcgen.geometry.quadrature).
 """
@@ -65,7 +65,7 @@ def t_envelope(channel, T_top: float) -> TEnvelope:
 
 @njit(cache=True)
 def _survival_matrix(E, L, s2, dm2):
-    """P_ee(E_j, L_i) of paper 001 Eq. (3.1) for all pairs."""
+    """P_ee(E_j, L_i) of [Coloma2014, Eq. (3.1)] for all pairs."""
     out = np.empty((L.size, E.size))
     for i in range(L.size):
         for j in range(E.size):
