@@ -36,15 +36,15 @@ def test_unknown_kernel_codes_raise_instead_of_giving_zero():
         dispatch.CrossSection(99)
 
 
-def test_unknown_shape_and_spectrum_codes_raise():
-    from mcgen.geometry import exit_distance, sample_point
-    from mcgen.sources import Component
+def test_unknown_shape_time_and_spectrum_codes_raise():
+    from mcgen.geometry import Layout
+    from mcgen.sources import Component, TimeModel
 
-    rng = np.random.default_rng(1)
-    p = np.zeros(6)
-    with pytest.raises(ValueError, match="unknown shape code"):
-        sample_point(9, p, rng)
-    with pytest.raises(ValueError, match="unknown shape code"):
-        exit_distance(9, p, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="is not a valid ShapeKind"):
+        Layout(False, 9, np.zeros(3), -1, np.zeros(3), 0.0, np.nan, np.zeros(0), np.zeros(0))
+    with pytest.raises(ValueError, match="is not a valid ShapeKind"):
+        Layout(True, 1, np.zeros(6), 7, np.zeros(3), 1.0, np.nan, np.zeros(0), np.zeros(0))
+    with pytest.raises(mcgen.ConfigError, match="time model kind = 9: allowed are"):
+        TimeModel(9, (1.0,))
     with pytest.raises(mcgen.ConfigError, match="spectrum_kind = 42: allowed are"):
         Component("x", 12, 0.0, 42, np.zeros(2), np.array([1.0, 2.0]))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .direction import Direction, DirectionKind
-from .shapes import Point, Shape, min_distance_bound, quadrature
+from .shapes import Point, Shape, ShapeKind, min_distance_bound, quadrature
 from .site import Site
 
 #: Gauss-Legendre nodes per coordinate of each volume, for the near-source rate.
@@ -43,6 +43,11 @@ class Layout:
     distance: float
     L_nodes: np.ndarray
     w_nodes: np.ndarray
+
+    def __post_init__(self):
+        ShapeKind(self.fid_kind)  # an unknown code raises ValueError before any kernel runs
+        if self.src_kind != -1:
+            ShapeKind(self.src_kind)
 
 
 @dataclass(frozen=True)

@@ -176,9 +176,7 @@ def sample_time(kind, p, rng):
     if kind == TimeKind.PION_DELAYED:
         return (-p[TIME_TAU_PI] * math.log(1.0 - rng.random())
                 - p[TIME_TAU_MU] * math.log(1.0 - rng.random()))
-    if kind == TimeKind.NONE:
-        return math.nan
-    raise ValueError("unknown time-model code (mcgen.sources.base.TimeKind)")
+    return math.nan  # TimeKind.NONE (other codes are refused by TimeModel)
 
 
 @njit(cache=True, nogil=True)

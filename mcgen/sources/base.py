@@ -88,6 +88,11 @@ class TimeModel:
     kind: int = TimeKind.NONE
     params: tuple[float, ...] = ()
 
+    def __post_init__(self):
+        if self.kind not in set(TimeKind):
+            raise ConfigError(f"time model kind = {self.kind!r}: allowed are "
+                              f"{[f'{k.name} ({int(k)})' for k in TimeKind]}")
+
     @classmethod
     def uniform(cls, t0: float, t1: float) -> TimeModel:
         return cls(TimeKind.UNIFORM, tuple(pack_uniform_time(t0=t0, t1=t1).tolist()))
