@@ -3,15 +3,56 @@
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from ._version import __version__
 from .catalog import load_card, names
 from .errors import ConfigError, EnvelopeError
 from .generator import Generator
+from .output import writer_for
 from .resources import find_card
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop asked for by a signal (Ctrl-C, SIGTERM from a batch system, SIGHUP)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def count(text: str) -> int:
+    """An event count from the command line: 1000000, 1_000_000 or 5e7 (a whole number)."""
+    try:
+        return int(text.replace("_", ""))
+    except ValueError:
+        pass
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of events") from None
+    if not math.isfinite(value) or value != int(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of events")
+    return int(value)
+
+
+@contextmanager
+def _signals_interrupt():
+    """SIGTERM and SIGHUP stop a run the way Ctrl-C does (the partial file is removed)."""
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                          description="Generate events from a TOML run card into a ROOT file.")
     run.add_argument("card", help="run card: a TOML file or the name of a packaged card, "
                      "e.g. atmospheric_dipole_xenon100")
-    run.add_argument("-n", "--events", type=int, help="number of events (overrides run.events)")
+    run.add_argument("-n", "--events", type=count,
+                     help="number of events, e.g. 1000000, 1_000_000 or 1e6 (overrides "
+                     "run.events)")
     run.add_argument("-o", "--output", help="output ROOT file (overrides run.output)")
     run.add_argument("--seed", type=int, help="random seed (overrides run.seed)")
     run.add_argument("--chunk-events", type=int, help="events per written chunk")
@@ -45,6 +88,7 @@ def _run(args) -> int:
                                  "final_state": args.final_state})
     r = card.run
     out = Path(r["output"])
+    writer_for(out)(out, compression=r["compression"])  # a bad output fails before planning
     gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
                     geometry=card.geometry)
     print(f"mcgen {__version__}: {card.path}")
@@ -76,16 +120,23 @@ def main(argv: list[str] | None = None) -> int:
             for kind, items in names().items():
                 print(f"{kind}: {', '.join(items)}")
             return 0
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _signals_interrupt():
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning
             return _run(args)
     except (ConfigError, EnvelopeError) as exc:
         print(f"mcgen: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("mcgen: interrupted; no output file was written", file=sys.stderr)
-        return 130
+    except OSError as exc:  # a full disk, a file size limit, a read-only file system ...
+        print(f"mcgen: error: {exc.filename or 'output'}: {exc.strerror or exc}; the run's "
+              "output was not written (an existing file of that name is unchanged)",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        print(f"mcgen: interrupted ({signal.Signals(signum).name}); the run's output was not "
+              "written (an existing file of that name is unchanged)", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

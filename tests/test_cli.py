@@ -168,3 +168,64 @@ def test_hostile_inputs_give_one_line_errors(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.startswith("mcgen: error: ") and err.count("\n") == 1, (name, err)
         assert message in err, (name, err)
+
+
+@pytest.mark.parametrize("text,n", [("2e3", 2000), ("1_500", 1500), ("3000", 3000)])
+def test_event_counts_in_any_common_spelling(tmp_path, text, n):
+    out = tmp_path / "n.root"
+    assert main(["run", str(DEFAULT_CARD), "-n", text, "-o", str(out), "-q"]) == 0
+    with uproot.open(out) as f:
+        assert f["events"].num_entries == n
+
+
+@pytest.mark.parametrize("text", ["2.5", "abc", "inf"])
+def test_event_counts_that_are_not_whole_numbers_are_refused(text):
+    with pytest.raises(SystemExit) as e:
+        main(["run", str(DEFAULT_CARD), "-n", text])
+    assert e.value.code == 2
+
+
+def test_an_output_that_is_a_directory_fails_before_any_work(tmp_path, capsys):
+    (tmp_path / "x.root").mkdir()
+    assert main(["run", str(DEFAULT_CARD), "-o", str(tmp_path / "x.root"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "is a directory" in err and err.count("\n") == 1
+    assert not list(tmp_path.glob(".*part*"))
+
+
+def test_a_failed_close_never_replaces_an_existing_file(tmp_path):
+    from mcgen.io.root import RootWriter
+
+    path = tmp_path / "good.root"
+    path.write_bytes(b"the good file")
+
+    def full_disk():
+        raise OSError(28, "No space left on device", str(path))
+
+    with pytest.raises(OSError):
+        with RootWriter(path) as w:
+            real_close = w._file.close
+            w._file.close = lambda: (real_close(), full_disk())
+    assert path.read_bytes() == b"the good file"
+    assert not list(tmp_path.glob(".*part*"))
+
+
+def test_sigterm_stops_like_ctrl_c_and_keeps_an_existing_file(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "big.root"
+    out.write_bytes(b"an older run")
+    proc = subprocess.Popen([sys.executable, "-m", "mcgen.cli", "run", str(DEFAULT_CARD), "-n",
+                             "1e8", "-o", str(out), "-q"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not list(tmp_path.glob(".big.root.part*")) and time.time() < deadline:
+        time.sleep(0.2)  # wait until it writes (after imports, compilation and planning)
+    assert list(tmp_path.glob(".big.root.part*")), "the run never started writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "interrupted (SIGTERM)" in err and "Traceback" not in err
+    assert out.read_bytes() == b"an older run"
+    assert not list(tmp_path.glob(".big.root.part*"))

@@ -58,6 +58,8 @@ class RootWriter(Writer):
         self.path = Path(path)
         if self.path.suffix != ".root":
             raise ConfigError(f"run.output = {str(path)!r}: must end in .root")
+        if self.path.is_dir():
+            raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
         if not self.path.parent.is_dir():
             why = "is not a directory" if self.path.parent.exists() else "does not exist"
             raise ConfigError(f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} "
@@ -90,10 +92,14 @@ class RootWriter(Writer):
             self._file["run_card"] = run_card
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        """Close; the file takes its final name only if the run and the close both succeeded,
+        so an existing file of that name is never replaced by a broken one."""
+        closed = False
         try:
             self._file.close()
+            closed = True
         finally:
-            if exc_type is None:
+            if exc_type is None and closed:
                 os.replace(self.tmp, self.path)
             else:
                 self.tmp.unlink(missing_ok=True)
