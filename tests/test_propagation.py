@@ -173,3 +173,23 @@ def test_decay_in_flight_reweighting():
                                mcgen.DipoleNucleusElastic(1e-9), site=site)
     assert decaying.expected_events == pytest.approx(expected, rel=5e-3)
     assert decaying.expected_events < 0.9 * stable.expected_events
+
+
+@pytest.mark.parametrize("with_rock", [False, True])
+def test_a_narrow_zenith_table_samples_efficiently(with_rock):
+    # a table 1e-4 wide: each cos(zenith) cell is bounded by the density it covers, so the cell
+    # just outside the table's end nodes costs nothing (it used to take the table's peak
+    # 1e4 as its bound, and the acceptance fell to ~0.002)
+    lo, hi = 0.5, 0.5001
+    table = mcgen.Direction.zenith_table([lo, hi], [1.0, 1.0])
+    src = mcgen.AtmosphericDipoleSource(10.0, direction=table)
+    det = make_detector({"name": "cdms_si"})
+    site = Site("s", depth_m=100) if with_rock else None
+    gen = mcgen.Generator(src, det, mcgen.DipoleNucleusElastic(1e-6), seed=4, site=site)
+    ev = gen.sample(20_000)
+    assert gen._accepted / gen._trials > 0.3
+    cz = -ev["dir_in_z"]
+    assert cz.min() >= lo and cz.max() <= hi
+    assert stats.kstest(cz, stats.uniform(lo, hi - lo).cdf).pvalue > 1e-4
+    mc, err = gen.acceptance_estimate()
+    assert abs(mc - gen.expected_events) < 5 * err

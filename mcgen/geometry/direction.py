@@ -71,6 +71,18 @@ class Direction:
             return np.interp(cz, self.table[0], self.table[1], left=0.0, right=0.0)
         return np.full(cz.shape, 0.5)
 
+    def pdf_sup(self, lo, hi) -> np.ndarray:
+        """Largest dN/dcos(zenith) inside each cell (lo, hi) that holds no table node inside:
+        the larger of the one-sided limits at its ends (the pdf is linear in between), so a
+        cell outside the table gets 0, not the value at the table's end node."""
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        if self.kind != DirectionKind.ZENITH_TABLE:
+            return np.maximum(self.pdf(lo), self.pdf(hi))
+        first, last = self.table[0][0], self.table[0][-1]
+        right_of_lo = np.where((lo >= first) & (lo < last), self.pdf(lo), 0.0)
+        left_of_hi = np.where((hi > first) & (hi <= last), self.pdf(hi), 0.0)
+        return np.maximum(right_of_lo, left_of_hi)
+
     @classmethod
     def fixed(cls, vector) -> Direction:
         v = np.array(three_vector("direction", vector, nonzero=True))

@@ -264,13 +264,13 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
 
 def _angular_bins(geo: Layout, direction, prop: Propagation | None) -> tuple:
     """(c_lo, c_hi, dmax, dc) of the proposal's arrival cos(zenith) bins: for a far source
-    through rock or with a zenith table, the bins of cos_edges, the larger zenith pdf of each
-    bin's edges and dmax x bin width; otherwise one bin [-1, 1] of weight 1."""
+    through rock or with a zenith table, the bins of cos_edges, the largest zenith pdf inside
+    each bin (Direction.pdf_sup) and dmax x bin width; otherwise one bin [-1, 1] of weight 1."""
     if geo.near or (prop is None and direction.kind != DirectionKind.ZENITH_TABLE):
         return np.array([-1.0]), np.array([1.0]), np.array([1.0]), np.array([1.0])
     c_edges = cos_edges(direction, prop)
     c_lo, c_hi = c_edges[:-1], c_edges[1:]
-    dmax = np.maximum(direction.pdf(c_lo), direction.pdf(c_hi))
+    dmax = direction.pdf_sup(c_lo, c_hi)
     return c_lo, c_hi, dmax, dmax * (c_hi - c_lo)
 
 
