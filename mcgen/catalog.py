@@ -30,6 +30,7 @@ from .physics.energy_loss import STANDARD_ROCK
 from .physics.spectra import Spectrum
 from .resources import catalogue_dirs
 from .sources import SOURCE_KINDS, Oscillation
+from .validation import whole_number
 
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
@@ -296,14 +297,9 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
 def check_run(run: dict) -> None:
     """ConfigError unless the [run] settings have the right types and ranges (before any
     work is done)."""
-    def whole(field, low, what="a whole number"):
-        v = run[field]
-        if isinstance(v, bool) or not isinstance(v, int) or v < low:
-            raise ConfigError(f"run.{field} = {v!r}: must be {what} >= {low}")
-
-    whole("events", 0)
-    whole("seed", 0, "an integer")
-    whole("chunk_events", 1)
+    whole_number("run.events", run["events"], 0)
+    whole_number("run.seed", run["seed"], 0, what="an integer")
+    whole_number("run.chunk_events", run["chunk_events"], 1)
     if run["threads"] not in (1, 2) or isinstance(run["threads"], bool):
         raise ConfigError(f"run.threads = {run['threads']!r}: allowed are 1 and 2")
     if not isinstance(run["output"], str) or not run["output"]:

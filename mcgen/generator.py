@@ -29,6 +29,7 @@ from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
 from .sources.base import TimeKind
 from .streams import BLOCK_EVENTS, block_rng, blocks
+from .validation import whole_number
 
 #: (branch, internal unit it is divided by) of each kernel row, in row order.
 KERNEL_BRANCHES = [(c.name, c.scale) for c in COLUMNS if c.row is not None]
@@ -82,8 +83,7 @@ class Generator:
             interactions = [interactions]
         if not interactions:
             raise ConfigError("interaction: at least one interaction is needed")
-        if not (isinstance(seed, (int, np.integer)) and seed >= 0):
-            raise ConfigError(f"run.seed = {seed!r}: must be an integer >= 0")
+        whole_number("run.seed", seed, 0, what="an integer")
         if geometry is None:
             geometry = Geometry.of_source(source)
         if site is not None:  # a convenience: the site of the geometry
@@ -260,8 +260,8 @@ class Generator:
         """Yield the n_events in chunks (dicts of branch arrays) of about chunk_events.
         Chunks are whole blocks of BLOCK_EVENTS; the events do not depend on chunk_events.
         final_state: add "fs", the jagged list of outgoing particles (awkward array)."""
-        n_events = _check_count("run.events", n_events, allow_zero=True)
-        chunk_events = _check_count("run.chunk_events", chunk_events)
+        n_events = whole_number("run.events", n_events, 0)
+        chunk_events = whole_number("run.chunk_events", chunk_events, 1)
         if self.expected_events <= 0:
             raise ConfigError(
                 "no events possible: every channel is closed for this source and detector "
@@ -380,11 +380,3 @@ def _prefetch(it: Iterator) -> Iterator:
 def process_codes() -> dict[str, str]:
     """Output process code -> process name, for every registered process (run metadata)."""
     return {str(c.code): name for name, c in sorted(PROCESSES.items(), key=lambda i: i[1].code)}
-
-
-def _check_count(field: str, value, allow_zero: bool = False) -> int:
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-    if not ok or value < (0 if allow_zero else 1):
-        raise ConfigError(f"{field} = {value!r}: must be a whole number >= "
-                          f"{0 if allow_zero else 1}")
-    return int(value)

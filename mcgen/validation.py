@@ -106,6 +106,14 @@ def probability(field: str, value, *, what: str = "a probability",
     return in_interval(field, value, 0.0, 1.0, what=what, allowed=allowed)
 
 
+def whole_number(field: str, value, low: int = 0, *, what: str = "a whole number") -> int:
+    """An integer >= low (Python or numpy integer, not a bool, not a float)."""
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+            or value < low):
+        fail(field, value, f"{what} >= {low}")
+    return int(value)
+
+
 def nonzero_integer(field: str, value, *, allowed: str | None = None) -> int:
     """An integer (int or numpy integer, not a bool) other than 0."""
     ok = (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

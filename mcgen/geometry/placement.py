@@ -94,16 +94,6 @@ class Geometry:
         """Whether every event has an emission point and a baseline."""
         return self.is_near or math.isfinite(self.distance)
 
-    def describe(self) -> dict:
-        d = {"near": self.is_near}
-        if self.is_near:
-            d["source_volume"] = repr(self.source_volume)
-        else:
-            d["direction"] = self.direction.describe()
-            d["distance_m"] = self.distance / 1000.0 if self.has_baseline else None
-        d["site"] = self.site.describe() if self.site is not None else None
-        return d
-
     def layout(self, detector, source_name: str = "source") -> Layout:
         """The kernels' view of this placement for a detector (quadrature of 1/(4 pi L^2)
         over both volumes for a near source)."""

@@ -7,8 +7,8 @@ member of `CrossSection` plus one line in `dsigma_dT`; a new spectrum shape a me
 `mcgen.physics.spectra.Spectrum` plus one line in `flux`.
 
 Channel parameter layout (float64 array) shared by every cross-section kernel: the masses and
-the unit conversion at the named offsets below (`pack_common`), then the process's own
-parameters from P_SPECIFIC on (layouts next to each kernel).
+the unit conversion at the named offsets of mcgen.physics.layout (`pack_common`, re-exported
+here), then the process's own parameters from P_SPECIFIC on (layouts next to each kernel).
 """
 
 from __future__ import annotations

@@ -75,9 +75,6 @@ from .nuclear_form_factors import FF_HELM, FF_KLEIN_NYSTRAND, FF_NONE, ff2  # no
 SPIN_ZERO = 0
 SPIN_HALF = 1
 
-#: Relative tolerance on the kinematic limits (rounding between equivalent formulas).
-RANGE_TOL = RANGE_EDGE
-
 #: Offsets of a nuclear channel's specific parameters (module docstring).
 UPN_Z, UPN_A, UPN_MU, UPN_ALPHA, UPN_SPIN, UPN_FF, UPN_RADIUS, UPN_LENGTH2 = range(
     P_SPECIFIC, P_SPECIFIC + 8)
