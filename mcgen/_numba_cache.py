@@ -4,15 +4,17 @@ Numba invalidates a cached function only when its own file changes, not when a f
 calls (in another file) does; after an edit or a `git pull`, stale machine code could run.
 Keying the cache directory on the whole package's source makes any change recompile all.
 Respects NUMBA_CACHE_DIR if the user set it. Old directories can be deleted at will.
+
+Set through the environment, without importing numba, so that `import mcgen` and the light
+commands (`mcgen list`, `--help`) stay fast; worker processes inherit the same directory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
-
-import numba
 
 
 def _source_hash() -> str:
@@ -26,7 +28,9 @@ def configure() -> None:
     if os.environ.get("NUMBA_CACHE_DIR"):
         return
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mcgen"
-    numba.config.CACHE_DIR = str(base / f"numba-{_source_hash()}")
+    os.environ["NUMBA_CACHE_DIR"] = str(base / f"numba-{_source_hash()}")
+    if "numba" in sys.modules:  # numba read its configuration already
+        sys.modules["numba"].config.CACHE_DIR = os.environ["NUMBA_CACHE_DIR"]
 
 
 configure()

@@ -25,7 +25,7 @@ LAYERS = [
     ("sampling", ["sampling"]),
     ("generator", ["generator", "output"]),
     ("io", ["io", "catalog"]),
-    ("cli", ["cli"]),
+    ("cli", ["cli", "commands"]),
 ]
 RANK = {top: rank for rank, (_, tops) in enumerate(LAYERS) for top in tops}
 
