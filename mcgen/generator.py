@@ -333,6 +333,8 @@ class Generator:
         self._trials = self._accepted = 0
         bar = tqdm(total=int(n_events), unit="ev", unit_scale=True,
                    disable=None if progress else True, desc="mcgen")
+        if output is not None and writer_for(output).needs_final_state:
+            final_state = True
         chunks = self.iter_chunks(n_events, chunk_events, final_state and output is not None)
         if threads == 2:
             chunks = _prefetch(chunks)
@@ -344,11 +346,11 @@ class Generator:
             writer = writer_for(output)
             with writer(output, compression=compression, final_state=final_state,
                         branches=self.branch_names()) as w:
+                w.metadata(self.metadata(n_events), run_card)  # before the events (HepMC3)
                 for ev in chunks:
                     w.extend(ev)
                     bar.update(ev["event"].size)
                     del ev  # flat memory: at most the chunk being written and the next
-                w.metadata(self.metadata(n_events), run_card)
         bar.close()
         mc, err = self.acceptance_estimate()
         return RunSummary(self.expected_events, int(n_events), time.perf_counter() - t0,

@@ -1,8 +1,10 @@
 """Output writers, registered by format name and file extension (``mcgen run -o out.root``).
 
 A writer is a context manager built as ``cls(path, compression=..., final_state=...,
-branches=[...])`` with ``extend(events)`` (one chunk: dict branch -> array, plus "fs") and
-``metadata(meta, run_card)``; it writes under a temporary name and renames on success. The ROOT
+branches=[...])`` with ``metadata(meta, run_card)`` (called once, before the events) and
+``extend(events)`` (one chunk: dict branch -> array, plus "fs", the jagged final state, when
+final_state is on or the class sets ``needs_final_state``); it writes under a temporary name and
+renames on success. The ROOT
 writer lives in mcgen.io.root; a new format is its own module with a `Writer` subclass that
 defines ``name`` and ``extensions``.
 """
@@ -25,6 +27,8 @@ class Writer:
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
+    #: The format needs the jagged final state of every event (e.g. HepMC3's particles).
+    needs_final_state: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
