@@ -8,12 +8,12 @@ names without being listed here. They are imported on first use (PEP 562), so th
 """
 
 from . import _numba_cache  # noqa: F401  (first: sets numba's cache directory)
-from ._version import __version__
+from ._version import __version__  # noqa: F401  (public)
 
 #: Core public name -> the module that defines it.
 _CORE = {
     "Box": "geometry", "ConfigError": "errors", "Cylinder": "geometry", "Detector": "detectors",
-    "Direction": "geometry", "Generator": "generator", "Geometry": "geometry",
+    "Direction": "geometry", "Frame": "geometry", "Generator": "generator", "Geometry": "geometry",
     "Interaction": "interactions", "Material": "detectors", "Oscillation": "sources",
     "Particle": "particle", "Point": "geometry", "RunSummary": "generator", "Site": "geometry",
     "Source": "sources", "Sphere": "geometry", "Target": "detectors",

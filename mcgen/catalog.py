@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import inspect
 import os
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +23,27 @@ except ModuleNotFoundError:  # Python < 3.11
 from . import io  # noqa: F401  (registers the output writers)
 from .constants import eV
 from .detectors import Detector, Material
-from .detectors.response import RESPONSES
-from .errors import ConfigError
-from .geometry import SHAPES, Direction, Geometry, Shape, Site
+from .detectors.background import BACKGROUNDS, make_background
+from .detectors.response import EFFICIENCIES, RESOLUTIONS, RESPONSES, ObservedResponse
+from .errors import ConfigError, ConfigWarning
+from .geometry import SHAPES, Direction, Frame, Geometry, Shape, Site
 from .interactions import PROCESSES
 from .output import WRITERS
 from .physics.energy_loss import STANDARD_ROCK
 from .physics.spectra import Spectrum
 from .resources import catalogue_dirs
 from .sources import SOURCE_KINDS, Oscillation
-from .validation import whole_number
+from .validation import (
+    DENSITY_G_CM3,
+    LENGTH_MM,
+    in_range,
+    one_of,
+    require,
+    table,
+    text,
+    three_vector,
+    whole_number,
+)
 
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
@@ -38,6 +51,18 @@ RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
               "chunk_events": 1 << 16, "compression": "lz4", "threads": 2,
               "final_state": False}
 DESCRIPTIVE = {"name", "description", "reference"}
+#: Largest run.events (event numbers are int64) and run.chunk_events (a chunk in flight is
+#: ~170 bytes per event, so 1e7 events are ~2 GB; larger chunks gain no speed).
+MAX_EVENTS = 2**63 - 1
+MAX_CHUNK_EVENTS = 10_000_000
+#: [site.rock] fields (the layout of mcgen.physics.energy_loss.STANDARD_ROCK) and their ranges:
+#: Z/A of any material; mean excitation energy from hydrogen (19 eV) to uranium (890 eV) with
+#: margin; density; Sternheimer density-effect parameters a, k, x0, x1, Cbar, delta0 (R. M.
+#: Sternheimer, M. J. Berger, S. M. Seltzer, At. Data Nucl. Data Tables 30 (1984) 261: every
+#: tabulated material lies well inside).
+ROCK_RANGES = {"Z_over_A": (0.01, 1.0), "I_eV": (10.0, 1e4), "density_g_cm3": DENSITY_G_CM3,
+               "a": (0.0, 1.0), "k": (0.1, 10.0), "x0": (-2.0, 10.0), "x1": (0.0, 10.0),
+               "Cbar": (0.0, 30.0), "delta0": (0.0, 1.0)}
 
 
 def geometry_dirs() -> list[Path]:
@@ -56,7 +81,8 @@ def _entries(kind: str) -> dict[str, Path]:
 
 def names() -> dict[str, list[str]]:
     """Known detectors, sites and sources (catalogue entries), and the registries: source
-    kinds, spectrum shapes, processes, detector response models, output formats."""
+    kinds, spectrum shapes, processes, detector response (quenching), resolution and
+    efficiency models, background kinds, output formats."""
     return {"detectors": sorted(_entries("detectors")),
             "sites": sorted(_entries("sites")),
             "sources": sorted(_entries("sources")),
@@ -64,6 +90,9 @@ def names() -> dict[str, list[str]]:
             "spectrum shapes": sorted(s.name.lower() for s in Spectrum),
             "processes": PROCESSES.names(),
             "response models": RESPONSES.names(),
+            "resolution models": RESOLUTIONS.names(),
+            "efficiency models": EFFICIENCIES.names(),
+            "background kinds": BACKGROUNDS.names(),
             "output formats": WRITERS.names()}
 
 
@@ -76,10 +105,15 @@ def read_toml(path: str | os.PathLike) -> dict:
             return tomllib.load(f)
     except FileNotFoundError:
         raise ConfigError(f"file {str(path)!r}: not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"file {str(path)!r}: is a directory, not a TOML file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"file {str(path)!r}: not valid TOML ({exc})") from None
+        reason = " ".join(str(exc).split())  # one line
+        raise ConfigError(f"file {str(path)!r}: not valid TOML ({reason})") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ConfigError(f"file {str(path)!r}: not valid TOML (nested too deeply)") from None
     except OSError as exc:
-        raise ConfigError(f"file {str(path)!r}: cannot be read ({exc.strerror})") from None
+        raise ConfigError(f"file {str(path)!r}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _lookup(kind: str, name: str) -> dict:
@@ -94,6 +128,27 @@ def _merge(base: dict, over: dict) -> dict:
     for k, v in over.items():
         out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
+
+
+@contextmanager
+def _within(table_name: str):
+    """Objects inside a card table name their fields relative to themselves
+    ("material.density_g_cm3", "direction"): give their errors the card path
+    ("detector.material.density_g_cm3")."""
+    try:
+        yield
+    except ConfigError as exc:
+        message = str(exc)
+        if message.startswith(table_name):
+            raise
+        raise ConfigError(f"{table_name}.{message}") from None
+
+
+def _descriptive(where: str, spec: dict) -> None:
+    """`description` and `reference` are free text."""
+    for key in ("description", "reference"):
+        if key in spec and not isinstance(spec[key], str):
+            raise ConfigError(f"{where}.{key} = {spec[key]!r}: must be a string")
 
 
 def _check_keys(where: str, spec: dict, allowed) -> None:
@@ -124,7 +179,7 @@ def make_source(spec: dict, base_dir: str | os.PathLike | None = None):
     [source.shape] table overrides single fields (e.g. only ``center_mm``), or replaces the
     whole shape when it names another ``shape``. A relative ``path`` (tabulated
     source) is taken relative to base_dir (the run card's directory) when given."""
-    spec = dict(spec)
+    spec = dict(table("source", spec, allowed="a table [source]"))
     if "name" in spec:
         base = _lookup("sources", spec.pop("name"))
         over = spec.get("shape")
@@ -132,6 +187,7 @@ def make_source(spec: dict, base_dir: str | os.PathLike | None = None):
                 and over.get("shape", base["shape"].get("shape")) != base["shape"].get("shape")):
             base = {k: v for k, v in base.items() if k != "shape"}  # another kind of shape
         spec = _merge(base, spec)
+    _descriptive("source", spec)
     spec = {k: v for k, v in spec.items() if k not in DESCRIPTIVE}
     kind = spec.pop("kind", None)
     if kind not in SOURCE_KINDS:
@@ -139,70 +195,77 @@ def make_source(spec: dict, base_dir: str | os.PathLike | None = None):
                           f"(or source.name, one of {sorted(_entries('sources'))})")
     cls = SOURCE_KINDS[kind]
     _kwargs(f"source ({kind})", cls, spec)  # unknown or missing fields first
-    if "direction" in spec:
-        spec["direction"] = make_direction(spec["direction"])
-    if "shape" in spec:
-        if not isinstance(spec["shape"], dict):
-            raise ConfigError(f"source.shape = {spec['shape']!r}: must be a table [source.shape]"
-                              " with shape = \"point\" | \"cylinder\" | \"box\" | \"sphere\"")
-        spec["shape"] = make_shape("source.shape", spec["shape"])
-    if "oscillation" in spec:
-        spec["oscillation"] = make_oscillation(spec["oscillation"])
-    if kind == "tabulated" and base_dir is not None and isinstance(spec.get("path"), str):
-        path = Path(spec["path"])
-        spec["path"] = str(path if path.is_absolute() else Path(base_dir) / path)
-    return cls(**spec)
+    with _within("source"):
+        if "direction" in spec:
+            spec["direction"] = make_direction(spec["direction"])
+        if "shape" in spec:
+            spec["shape"] = make_shape("source.shape", spec["shape"])
+        if "oscillation" in spec:
+            spec["oscillation"] = make_oscillation(spec["oscillation"])
+        if kind == "tabulated" and "path" in spec:
+            path = Path(text("source.path", spec["path"], allowed="a file path"))
+            if base_dir is not None and not path.is_absolute():
+                path = Path(base_dir) / path
+            spec["path"] = str(path)
+        return cls(**spec)
 
 
 def make_oscillation(value) -> Oscillation:
-    """Oscillation from a [source.oscillation] table (sin2_2theta, dm2_eV2)."""
-    if not isinstance(value, dict):
-        raise ConfigError(f"source.oscillation = {value!r}: must be a table with sin2_2theta "
-                          "and dm2_eV2")
+    """Oscillation from a [source.oscillation] table (sin2_2theta, dm2_eV2; the Oscillation
+    checks their types and ranges)."""
+    table("source.oscillation", value, allowed="a table with sin2_2theta and dm2_eV2")
     _check_keys("source.oscillation", value, ["sin2_2theta", "dm2_eV2"])
     missing = [k for k in ("sin2_2theta", "dm2_eV2") if k not in value]
     if missing:
         raise ConfigError(f"source.oscillation: missing field(s) {missing}")
-    for k, v in value.items():
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise ConfigError(f"source.oscillation.{k} = {v!r}: must be a number")
-    return Oscillation(float(value["sin2_2theta"]), float(value["dm2_eV2"]))
+    with _within("source"):
+        return Oscillation(value["sin2_2theta"], value["dm2_eV2"])
 
 
 def make_direction(value) -> Direction:
-    if value == "isotropic":
-        return Direction.isotropic()
-    if isinstance(value, list):
-        return Direction.fixed(value)
-    if isinstance(value, dict) and set(value) == {"cos_zenith", "weights"}:
-        return Direction.zenith_table(value["cos_zenith"], value["weights"])
+    """A Direction from ``source.direction``: "isotropic", [x, y, z] or a zenith table."""
+    with _within("source"):
+        if isinstance(value, str) and value == "isotropic":
+            return Direction.isotropic()
+        if isinstance(value, list):
+            return Direction.fixed(value)
+        if isinstance(value, dict) and set(value) == {"cos_zenith", "weights"}:
+            return Direction.zenith_table(value["cos_zenith"], value["weights"])
     raise ConfigError(f"source.direction = {value!r}: allowed are \"isotropic\", [x, y, z] or "
                       "{cos_zenith = [...], weights = [...]}")
 
 
 # -- detectors ----------------------------------------------------------------------------
 def make_shape(where: str, spec: dict) -> Shape:
+    """A Shape from a card table (``where``: its card path, e.g. "detector.fiducial"):
+    ``shape``, its dimensions in mm (mcgen.validation.LENGTH_MM) and ``center_mm``."""
+    table(where, spec, allowed=f"a table with shape = one of {sorted(SHAPES)}, its dimensions "
+                               "(mm) and center_mm")
     spec = dict(spec)
     shape = spec.pop("shape", None)
-    if shape not in SHAPES:
-        raise ConfigError(f"{where}.shape = {shape!r}: allowed are {sorted(SHAPES)}")
+    one_of(f"{where}.shape", shape, sorted(SHAPES))
     _check_keys(f"{where} ({shape})", spec, SHAPE_FIELDS[shape] + ["center_mm"])
     missing = [k for k in SHAPE_FIELDS[shape] if k not in spec]
     if missing:
         raise ConfigError(f"{where} ({shape}): missing field(s) {missing}")
+    far = LENGTH_MM[1]
     center = spec.pop("center_mm", [0.0, 0.0, 0.0])
-    if not (isinstance(center, list) and len(center) == 3):
-        raise ConfigError(f"{where}.center_mm = {center!r}: must be [x, y, z] in mm")
-    dims = {k.removesuffix("_mm"): v for k, v in spec.items()}
-    for k, v in dims.items():
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise ConfigError(f"{where}.{k}_mm = {v!r}: must be a number (mm)")
-    return SHAPES[shape](**dims, center=tuple(float(c) for c in center))
+    xyz = three_vector(f"{where}.center_mm", center,
+                       allowed=f"[x, y, z] in mm, each within +-{far:g}")
+    require(f"{where}.center_mm", center, max(abs(c) for c in xyz) <= far,
+            f"must be [x, y, z] in mm, each within +-{far:g}")
+    dims = {k.removesuffix("_mm"): in_range(f"{where}.{k}", v, LENGTH_MM, "mm", what="a length")
+            for k, v in spec.items()}
+    return SHAPES[shape](**dims, center=xyz)
 
 
-def make_detector(spec: dict) -> Detector:
-    """A Detector from a [detector] table (``name`` of a catalogue entry plus overrides)."""
-    spec = dict(spec)
+def make_detector(spec: dict, base_dir: str | os.PathLike | None = None) -> Detector:
+    """A Detector from a [detector] table (``name`` of a catalogue entry plus overrides).
+    ``[detector.response]`` and ``[[detector.background]]``: observed-energy response and
+    backgrounds (mcgen.detectors.response, .background); a relative table ``path`` in them is
+    taken relative to base_dir (the run card's directory). Without a catalogue ``name`` give
+    every field (``material``, ``fiducial`` ...; ``name`` is then any label)."""
+    spec = dict(table("detector", spec, allowed="a table [detector]"))
     name = spec.get("name", "custom")
     if isinstance(spec.get("name"), str) and spec["name"] in _entries("detectors"):
         base = _lookup("detectors", spec["name"])
@@ -212,33 +275,60 @@ def make_detector(spec: dict) -> Detector:
             if mine in spec:
                 base = {k: v for k, v in base.items() if k not in theirs}
         spec = _merge(base, spec)
-    elif "material" not in spec:
+    elif "name" in spec and ("material" not in spec or not isinstance(name, str)):
         _lookup("detectors", name)  # raises: unknown name
+    text("detector.name", name, allowed="a name (a catalogue entry, or your own)")
     allowed = {"threshold_keV", "window_keV", "threshold_keVee", "window_keVee", "quenching",
                "lindhard_k", "exposure_kg_day", "mass_kg", "live_days",
-               "elements", "vertex_resolution_mm", "material", "fiducial"} | DESCRIPTIVE
-    _check_keys(f"detector {name}", spec, allowed)
+               "elements", "vertex_resolution_mm", "material", "fiducial", "frame",
+               "response", "background"} | DESCRIPTIVE
+    _check_keys(f"detector ({name})", spec, allowed)
+    _descriptive("detector", spec)
     for key in ("material", "fiducial"):
         if key not in spec:
-            raise ConfigError(f"detector {name}: missing field {key!r}")
-    mat = spec["material"]
-    _check_keys(f"detector {name}.material", mat, ["formula", "density_g_cm3"])
+            raise ConfigError(f"detector ({name}): missing field(s) [{key!r}]")
+    mat = table("detector.material", spec["material"],
+                allowed="a table with formula (and density_g_cm3)")
+    _check_keys("detector.material", mat, ["formula", "density_g_cm3"])
     if "formula" not in mat:
-        raise ConfigError(f"detector {name}.material: missing field 'formula'")
-    material = Material(mat["formula"], mat.get("density_g_cm3"))
-    fiducial = make_shape(f"detector {name}.fiducial", spec["fiducial"])
+        raise ConfigError("detector.material: missing field(s) ['formula']")
+    with _within("detector"):
+        material = Material(mat["formula"], mat.get("density_g_cm3"))
+    fiducial = make_shape("detector.fiducial", spec["fiducial"])
     kw = {k: spec[k] for k in ("threshold_keV", "window_keV", "threshold_keVee", "window_keVee",
                                "quenching", "lindhard_k", "exposure_kg_day", "mass_kg",
                                "live_days", "elements", "vertex_resolution_mm") if k in spec}
-    return Detector(name, material, fiducial, reference=spec.get("reference", ""), **kw)
+    if "frame" in spec:  # the experiment's coordinates (mcgen.geometry.frame)
+        kw["frame"] = Frame.from_table("detector.frame", spec["frame"])
+    kw.update(_observed_and_backgrounds("detector", spec, base_dir))
+    with _within("detector"):
+        return Detector(name, material, fiducial, reference=spec.get("reference", ""), **kw)
+
+
+def _observed_and_backgrounds(where: str, spec: dict, base_dir) -> dict:
+    """Detector keywords from the [response] table and the [[background]] list."""
+    kw = {}
+    if "response" in spec:
+        kw["observed"] = ObservedResponse.from_spec(f"{where}.response", spec["response"],
+                                                    base_dir)
+    if "background" in spec:
+        bgs = spec["background"]
+        if not isinstance(bgs, list):
+            raise ConfigError(f"{where}.background = {bgs!r}: must be one or more tables "
+                              "[[background]]")
+        kw["backgrounds"] = [make_background(f"{where}.background[{i}]", b, base_dir)
+                             for i, b in enumerate(bgs)]
+    return kw
 
 
 # -- interactions -------------------------------------------------------------------------
 def make_interaction(spec: dict):
-    spec = dict(spec)
+    """An Interaction from an [[interaction]] table (``process`` and its class's fields)."""
+    spec = dict(table("interaction", spec, allowed="a table [[interaction]]"))
     cls = PROCESSES[spec.pop("process", None)]  # an unknown name raises, listing the known
     proc = cls.name
-    return cls(**_kwargs(f"interaction ({proc})", cls, spec))
+    with _within("interaction"):
+        return cls(**_kwargs(f"interaction ({proc})", cls, spec))
 
 
 # -- run cards ----------------------------------------------------------------------------
@@ -285,53 +375,84 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
             and all(isinstance(i, dict) for i in interactions)):
         raise ConfigError(f"run card {str(path)!r}: interaction = {interactions!r}: must be one "
                           "or more tables [[interaction]]")
-    return RunCard(
+    card = RunCard(
         source=make_source(data["source"], base_dir=Path(path).resolve().parent),
-        detector=make_detector(data["detector"]),
+        detector=make_detector(data["detector"], base_dir=Path(path).resolve().parent),
         interactions=[make_interaction(s) for s in interactions],
         site=make_site(data["site"]) if "site" in data else None,
-        run=run, text=Path(path).read_text(), path=str(path),
+        run=run, text=Path(path).read_text(encoding="utf-8"), path=str(path),
     )
+    # the placement fits the source and the detector (exposure, density, site), before any work
+    card.geometry.check_for(card.source, card.detector)
+    _check_couplings(card)
+    return card
+
+
+def _check_couplings(card: RunCard) -> None:
+    """Every interaction acts on some particle of the source and some target of the detector:
+    a warning for one that does not (it adds nothing), a ConfigError if none does."""
+    idle = [it.name for it in card.interactions if not it.channels(card.source, card.detector)]
+    if not idle:
+        return
+    labels = [c.label for c in card.source.components]
+    shown = ", ".join(labels[:4]) + (f", ... ({len(labels)} in all)" if len(labels) > 4 else "")
+    message = (f"interaction.process: {idle} act on none of the source's particles ({shown}) in "
+               f"detector {card.detector.name} (elements {card.detector.elements}); check "
+               "interaction.flavours, source.pdg, source.species, source.flavours, "
+               "detector.elements")
+    if len(idle) == len(card.interactions):
+        raise ConfigError(message)
+    warnings.warn(message, ConfigWarning, stacklevel=3)
 
 
 def check_run(run: dict) -> None:
     """ConfigError unless the [run] settings have the right types and ranges (before any
     work is done)."""
-    whole_number("run.events", run["events"], 0)
+    whole_number("run.events", run["events"], 0, high=MAX_EVENTS)
     whole_number("run.seed", run["seed"], 0, what="an integer")
-    whole_number("run.chunk_events", run["chunk_events"], 1)
-    if run["threads"] not in (1, 2) or isinstance(run["threads"], bool):
-        raise ConfigError(f"run.threads = {run['threads']!r}: allowed are 1 and 2")
-    if not isinstance(run["output"], str) or not run["output"]:
-        raise ConfigError(f"run.output = {run['output']!r}: must be a file name")
-    if not isinstance(run["compression"], str):
-        raise ConfigError(f"run.compression = {run['compression']!r}: must be a name")
+    whole_number("run.chunk_events", run["chunk_events"], 1, high=MAX_CHUNK_EVENTS)
+    one_of("run.threads", run["threads"], (1, 2), shown="1 and 2")
+    text("run.output", run["output"], allowed="a file name")
+    parent = Path(run["output"]).parent
+    require("run.output", run["output"], not parent.is_dir()
+            or os.access(parent, os.W_OK | os.X_OK),  # checked before any work
+            f"directory {str(parent)!r} is not writable")
+    text("run.compression", run["compression"], allowed="a name")
     if not isinstance(run["final_state"], bool):
         raise ConfigError(f"run.final_state = {run['final_state']!r}: must be true or false")
 
 
 def make_site(spec: dict) -> Site:
-    """A Site from a [site] table (``name`` of a catalogue entry and/or ``depth_m`` or
-    ``depth_mwe``)."""
-    spec = dict(spec)
+    """A Site from a [site] table (``name`` of a catalogue entry and/or ``depth_m``,
+    ``depth_mwe`` or ``slant_table``; ``[site.rock]`` overrides single rock constants).
+    The Site checks the depths and the table."""
+    spec = dict(table("site", spec, allowed="a table [site]"))
+    depths = {"depth_m", "depth_mwe", "slant_table"}
     if isinstance(spec.get("name"), str) and spec["name"] in _entries("sites"):
         spec = _merge(_lookup("sites", spec["name"]), spec)
-    elif not {"depth_m", "depth_mwe", "slant_table"} & set(spec):
-        _lookup("sites", spec.get("name", "?"))  # raises: unknown name
-    name = spec.get("name", "site")
-    _check_keys(f"site {name}", spec, {"depth_m", "depth_mwe", "slant_table", "rock"}
-                | DESCRIPTIVE)
+    elif "name" in spec and not (depths & set(spec) and isinstance(spec["name"], str)):
+        _lookup("sites", spec["name"])  # raises: unknown name
+    elif not depths & set(spec):
+        raise ConfigError(f"site: missing field(s): give name (one of {sorted(_entries('sites'))})"
+                          f" or one of {sorted(depths)}")
+    name = text("site.name", spec.get("name", "site"), allowed="a name")
+    _check_keys(f"site ({name})", spec, depths | {"rock"} | DESCRIPTIVE)
+    _descriptive("site", spec)
     rock = list(STANDARD_ROCK)
     if "rock" in spec:
-        fields = ["Z_over_A", "I_eV", "density_g_cm3", "a", "k", "x0", "x1", "Cbar", "delta0"]
-        _check_keys(f"site {name}.rock", spec["rock"], fields)
+        fields = list(ROCK_RANGES)  # the STANDARD_ROCK layout
+        table("site.rock", spec["rock"], allowed=f"a table of some of {fields}")
+        _check_keys("site.rock", spec["rock"], fields)
         for k, v in spec["rock"].items():
-            rock[fields.index(k)] = v * eV if k == "I_eV" else v
-    table = spec.get("slant_table")
-    if table is not None:
-        if not (isinstance(table, dict) and set(table) == {"cos_zenith", "depth_mwe"}):
-            raise ConfigError(f"site {name}.slant_table = {table!r}: must be a table with "
+            x = in_range(f"site.rock.{k}", v, ROCK_RANGES[k])
+            rock[fields.index(k)] = x * eV if k == "I_eV" else x
+        x0, x1 = rock[fields.index("x0")], rock[fields.index("x1")]
+        require("site.rock.x1", x1, x1 > x0, f"must exceed x0 = {x0:g} (Sternheimer)")
+    slant = spec.get("slant_table")
+    if slant is not None:
+        if not (isinstance(slant, dict) and set(slant) == {"cos_zenith", "depth_mwe"}):
+            raise ConfigError(f"site.slant_table = {slant!r}: must be a table with "
                               "cos_zenith = [...] and depth_mwe = [...]")
-        table = (table["cos_zenith"], table["depth_mwe"])
+        slant = (slant["cos_zenith"], slant["depth_mwe"])
     return Site(name, depth_m=spec.get("depth_m"), depth_mwe=spec.get("depth_mwe"),
-                slant_table=table, rock=tuple(rock))
+                slant_table=slant, rock=tuple(rock))

@@ -4,6 +4,7 @@ turns every expected failure into one `mcgen: error: ...` line with exit code 2.
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import warnings
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from ._version import __version__
 from .commands import command_modules
 from .commands._common import count  # noqa: F401  (kept: `mcgen.cli.count` is public)
-from .errors import ConfigError, EnvelopeError
+from .errors import ConfigError, EnvelopeError, WorkerError
 
 
 class Interrupted(KeyboardInterrupt):
@@ -25,7 +26,7 @@ class Interrupted(KeyboardInterrupt):
 
 @contextmanager
 def _signals_interrupt():
-    """SIGTERM and SIGHUP stop a run the way Ctrl-C does (the partial file is removed)."""
+    """SIGTERM and SIGHUP stop a run the way Ctrl-C does (its finished blocks stay for --resume)."""
     def handler(signum, frame):
         raise Interrupted(signum)
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("default")
             warnings.showwarning = _show_warning
             return command.main(args)
-    except (ConfigError, EnvelopeError) as exc:
+    except (ConfigError, EnvelopeError, WorkerError) as exc:
         print(f"mcgen: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk, a file size limit, a read-only file system ...
@@ -70,9 +71,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        print(f"mcgen: interrupted ({signal.Signals(signum).name}); the run's output was not "
-              "written (an existing file of that name is unchanged)", file=sys.stderr)
+        print(f"mcgen: interrupted ({signal.Signals(signum).name}); {_left(args, argv)}",
+              file=sys.stderr)
         return 128 + signum
+
+
+def _left(args, argv: list[str] | None) -> str:
+    """What an interrupted command leaves, and for a run how to complete it."""
+    resumable = args.command == "run" and (args.parts or not args.output
+                                           or args.output.endswith(".root"))
+    if not resumable:  # (HepMC3 output is not resumable: the run starts over)
+        return "the output was not written (an existing file of that name is unchanged)"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    again = shlex.join(["mcgen", *argv] + ([] if "--resume" in argv else ["--resume"]))
+    return (f"the finished blocks are kept; complete the run with: {again} (an existing file "
+            "of the output's name is unchanged until then)")
 
 
 if __name__ == "__main__":

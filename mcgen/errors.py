@@ -9,5 +9,14 @@ class EnvelopeError(RuntimeError):
     """The proposal did not bound the exact density: sampling would not be exact."""
 
 
+class ConfigWarning(UserWarning):
+    """A valid input that probably does not do what the card says (e.g. a threshold above the
+    window's lower edge); the command line shows it as ``mcgen: warning: ...``."""
+
+
+class WorkerError(RuntimeError):
+    """Worker processes kept dying while drawing the same blocks (mcgen.production)."""
+
+
 class ClosedChannelWarning(UserWarning):
     """A channel gives no events (kinematically closed in the visible window)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -23,7 +24,15 @@ from .interactions import Interaction
 from .interactions.base import PROCESSES
 from .output import writer_for
 from .particle import Particle, bind_moment
-from .sampling.columns import BRANCH_TYPES, COLUMNS, NCOL, OPTIONAL_GROUPS, ROW, ROW_DECAY
+from .sampling.columns import (
+    BRANCH_TYPES,
+    COLUMNS,
+    NCOL,
+    OPTIONAL_GROUPS,
+    ROW,
+    ROW_DECAY,
+    vertex_times,
+)
 from .sampling.kernels import sample_events
 from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
@@ -42,7 +51,10 @@ CHUNK_EVENTS = 1 << 16
 @dataclass
 class RunSummary:
     """What a run did. expected_events: quadrature; expected_events_mc: the same quantity
-    estimated from the sampler's acceptance (a cross-check, with its standard error)."""
+    estimated from the sampler's acceptance (a cross-check, with its standard error).
+    seconds (generation and output) and plan_seconds (rates and tables) leave out the time
+    numba spent meanwhile, jit_seconds: compiling the kernels (the first run of an mcgen
+    version, `compiled` True) or loading them from its on-disk cache."""
 
     expected_events: float
     generated_events: int
@@ -51,20 +63,101 @@ class RunSummary:
     expected_events_mc: float
     expected_events_mc_error: float
     plan_seconds: float = 0.0
+    jit_seconds: float = 0.0
+    compiled: bool = False
 
     @property
     def events_per_second(self) -> float:
         return self.generated_events / self.seconds if self.seconds > 0 else math.inf
 
     def report(self) -> str:
+        jit = ("compiling the kernels (first run of this mcgen version; cached for the next runs)"
+               if self.compiled else "loading the compiled kernels from numba's cache"
+               if self.jit_seconds >= 0.005 else "(kernels loaded already)")
         return "\n".join([
             f"expected events   : {self.expected_events:.6g} (quadrature); "
             f"{self.expected_events_mc:.6g} +- {self.expected_events_mc_error:.2g} (sampler)",
             f"generated events  : {self.generated_events}",
             f"time              : {self.seconds:.2f} s ({self.events_per_second:.3g} events/s), "
             f"plus {self.plan_seconds:.2f} s to plan (rates, tables)",
+            f"numba             : {self.jit_seconds:.2f} s {jit}",
             f"output            : {self.output or '(none)'}",
         ])
+
+
+class JitClock:
+    """Time numba spends compiling or loading compiled code from its cache (holding its
+    compiler lock), and the number of real compilations, in this process since it was made:
+    listeners on numba's events "numba:compiler_lock" and "numba:compile"."""
+
+    def __init__(self):
+        from numba.core import event
+
+        class Count(event.Listener):
+            n = 0
+
+            def on_start(self, ev):
+                self.n += 1
+
+            def on_end(self, ev):
+                pass
+
+        self._held, self._compiles = event.TimingListener(), Count()
+        event.register("numba:compiler_lock", self._held)
+        event.register("numba:compile", self._compiles)
+
+    @property
+    def seconds(self) -> float:
+        return self._held.duration if self._held.done else 0.0
+
+    @property
+    def compilations(self) -> int:
+        return self._compiles.n
+
+
+#: The process's clock (RunClock reads it before and after each phase of a run).
+JIT = JitClock()
+
+
+class RunClock:
+    """Wall time of a run's plan and generation, each without what numba spent meanwhile
+    (JIT): made when the run starts; `planned()` when the plan is done; `summary(...)` at the
+    end."""
+
+    def __init__(self):
+        self._jit0, self._n0, self._t_plan = JIT.seconds, JIT.compilations, time.perf_counter()
+        self._t0, self._jit1 = self._t_plan, self._jit0
+
+    def planned(self) -> None:
+        """The plan is made: generation starts."""
+        self._t0, self._jit1 = time.perf_counter(), JIT.seconds
+
+    def summary(self, expected: float, n_events: int, output: str | None, mc: float,
+                mc_error: float) -> RunSummary:
+        """The RunSummary of the run, timed up to now."""
+        seconds, jit2 = time.perf_counter() - self._t0, JIT.seconds
+        return RunSummary(expected, n_events, seconds - (jit2 - self._jit1), output, mc,
+                          mc_error, self._t0 - self._t_plan - (self._jit1 - self._jit0),
+                          jit2 - self._jit0, JIT.compilations > self._n0)
+
+
+def jit_cache_is_cold() -> bool:
+    """Whether numba's on-disk cache lacks the event kernel or the rate quadrature (the two
+    largest compilations): the next run compiles the kernels (~10-60 s) instead of loading
+    them."""
+    from .physics.quadrature import _sigma_visible_into
+
+    for kernel in (sample_events, _sigma_visible_into):
+        stats = getattr(kernel, "stats", None)  # (absent with NUMBA_DISABLE_JIT)
+        if stats is not None and stats.cache_path and not any(
+                Path(stats.cache_path).glob(f"*.{kernel.__name__}-*.nbi")):
+            return True
+    return False
+
+
+#: What `mcgen run` says before a run that compiles.
+COMPILE_NOTICE = ("mcgen: compiling the numba kernels (first run of this mcgen version, ~20-60 s; "
+                  "they are cached: later runs start at once)")
 
 
 class Generator:
@@ -166,35 +259,51 @@ class Generator:
     def _final_state(self, ev: dict, chan: np.ndarray) -> ak.Array:
         """Jagged list of the outgoing particles of each event: the projectile-side particle
         (or, if it decays, its daughter and the photon, starting at the decay point: vertex 1),
-        then the recoil (vertex 0): pdg, total energy and momentum [MeV]."""
-        M = self.plan.chans.p[:, 2][chan]
+        then the recoil (vertex 0): the fields of columns.FINAL_STATE_FIELDS (pdg, total and
+        kinetic energy, mass, momentum [MeV], vertex). Masses are the ones the kinematics used
+        (channel parameters, the decay mode's daughter mass), not sqrt(E^2 - p^2), which loses
+        the digits of light particles; the recoil's kinetic energy is T itself."""
+        from .physics.decay import DEC_MODES, DEC_NMODES, DEC_PER_MODE
+        from .physics.layout import P_M_OUT, P_M_TARGET
+        from .sampling.columns import FINAL_STATE_FIELDS
+
+        par = self.plan.chans.p[chan]
+        M, m_out = par[:, P_M_TARGET], par[:, P_M_OUT]
+        T = ev["T_recoil_keV"] * keV
         n = chan.size
-        recoil = (ev["target_pdg"], M + ev["T_recoil_keV"] * keV, ev["px_recoil_MeV"],
-                  ev["py_recoil_MeV"], ev["pz_recoil_MeV"])
-        out = (ev["pdg_out"], ev["E_out_MeV"], ev["px_out_MeV"], ev["py_out_MeV"],
-               ev["pz_out_MeV"])
         zero = np.zeros(n, np.int32)
+        recoil = (ev["target_pdg"], M + T, T, M, ev["px_recoil_MeV"], ev["py_recoil_MeV"],
+                  ev["pz_recoil_MeV"], zero)
+        out = (ev["pdg_out"], ev["E_out_MeV"], ev["E_out_MeV"] - m_out, m_out, ev["px_out_MeV"],
+               ev["py_out_MeV"], ev["pz_out_MeV"], zero)
         decays = ev["pdg_decay"] != 0 if "pdg_decay" in ev else np.zeros(n, bool)
         if not decays.any():
-            parts = [out + (zero,), recoil + (zero,)]
+            parts = [out, recoil]
             present = [np.ones(n, bool)] * 2
         else:
-            g = (np.full(n, 22), ev["E_gamma_MeV"], ev["px_gamma_MeV"], ev["py_gamma_MeV"],
-                 ev["pz_gamma_MeV"])
-            daughter = (ev["pdg_decay"], *(a - b for a, b in zip(out[1:], g[1:])))
-            first = tuple(np.where(decays, d, o) for d, o in zip(daughter, out))
             one = decays.astype(np.int32)
+            E_g = ev["E_gamma_MeV"]
+            p_g = (ev["px_gamma_MeV"], ev["py_gamma_MeV"], ev["pz_gamma_MeV"])
+            g = (np.full(n, 22), E_g, E_g, np.zeros(n), *p_g, one)
+            dec = self.plan.chans.dec[chan]
+            m_d = np.zeros(n)
+            for j in range(int(dec[:, DEC_NMODES].max())):  # a loop over decay modes
+                at = DEC_MODES + DEC_PER_MODE * j
+                mode = (j < dec[:, DEC_NMODES]) & (np.abs(ev["pdg_decay"]) == dec[:, at + 2])
+                m_d = np.where(mode, dec[:, at], m_d)
+            E_d = ev["E_out_MeV"] - E_g
+            daughter = (ev["pdg_decay"], E_d, E_d - m_d, m_d,
+                        *(a - b for a, b in zip(out[4:7], p_g)), one)
+            first = tuple(np.where(decays, d, o) for d, o in zip(daughter, out))
             # each event: [N or its daughter, photon (if N decays), recoil]
-            parts = [first + (one,), g + (one,), recoil + (zero,)]
+            parts = [first, g, recoil]
             present = [np.ones(n, bool), decays, np.ones(n, bool)]
         keep = np.stack(present, 1).ravel()
         counts = np.sum(present, axis=0)
-        names = ("pdg", "E_MeV", "px_MeV", "py_MeV", "pz_MeV", "vertex")
-        dtypes = (np.int32, np.float64, np.float64, np.float64, np.float64, np.int32)
         fields = [np.stack([np.asarray(p[f], dt) for p in parts], 1).ravel()[keep]
-                  for f, dt in enumerate(dtypes)]
+                  for f, (_, dt) in enumerate(FINAL_STATE_FIELDS)]
         record = ak.contents.RecordArray([ak.contents.NumpyArray(v) for v in fields],
-                                         list(names))
+                                         [name for name, _ in FINAL_STATE_FIELDS])
         offsets = ak.index.Index64(np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
         return ak.Array(ak.contents.ListOffsetArray(offsets, record))
 
@@ -211,26 +320,37 @@ class Generator:
             "reco": self.detector.vertex_resolution_mm > 0,
             "rock": self.site is not None,
             "visible": self.detector.quenching is not None,
+            "response": self.detector.observed.active,
             "decay": self._decays,
         }
         dropped = {n for group, on in active.items() if not on for n in OPTIONAL_GROUPS[group]}
         return [c.name for c in COLUMNS if c.name not in dropped]
 
     def _visible(self, T: np.ndarray, chan: np.ndarray) -> np.ndarray:
-        """Electron-equivalent energies [keV] (detector response), per channel."""
+        """Electron-equivalent energies [keV] (detector response), per target."""
         if self.detector.quenching is None:
             return T / keV
+        targets, of_channel = self._targets
+        target = of_channel[chan]
         vis = np.empty(T.size)
-        for i, ch in enumerate(self.channels):  # a loop over channels, not events
-            sel = chan == i
+        for k, t in enumerate(targets):  # a loop over targets (not channels, not events)
+            sel = target == k
             if sel.any():
-                vis[sel] = self.detector.visible_keVee(T[sel], ch.target)
+                vis[sel] = self.detector.visible_keVee(T[sel], t)
         return vis
 
-    def _branches(self, out, chan, first: int, weight: float,
-                  final_state: bool = False) -> dict[str, np.ndarray]:
+    @functools.cached_property
+    def _targets(self) -> tuple[list, np.ndarray]:
+        """The distinct targets of the channels, and the index of each channel's target."""
+        targets = list({id(ch.target): ch.target for ch in self.channels}.values())
+        index = {id(t): k for k, t in enumerate(targets)}
+        return targets, np.array([index[id(ch.target)] for ch in self.channels], np.int64)
+
+    @functools.cached_property
+    def _channel_branches(self) -> dict[str, np.ndarray]:
+        """The branches that depend on the channel only: channel index -> value."""
         chans = self.channels
-        lut = {
+        return {
             "process": np.array([c.process for c in chans], np.int32),
             "component": np.array([self.source.components.index(c.component) for c in chans],
                                   np.int32),
@@ -238,9 +358,19 @@ class Generator:
             "pdg_out": np.array([c.pdg_out for c in chans], np.int32),
             "target_pdg": np.array([c.target.pdg for c in chans], np.int32),
         }
+
+    def _observed(self, E_vis_keV: np.ndarray, first: int) -> dict[str, np.ndarray]:
+        """Branches E_obs_keV and accepted (detector [response]; none without one), from the
+        response stream of each block (independent of chunking and threads)."""
+        if not self.detector.observed.active:
+            return {}
+        return self.detector.observed.draw(E_vis_keV, self.seed, first)
+
+    def _branches(self, out, chan, first: int, weight: float,
+                  final_state: bool = False) -> dict[str, np.ndarray]:
         n = chan.size
         ev = {"event": np.arange(first, first + n, dtype=np.int64)}
-        ev.update({k: v[chan] for k, v in lut.items()})
+        ev.update({k: v[chan] for k, v in self._channel_branches.items()})
         ev["weight"] = np.full(n, weight)
         for row, (name, scale) in enumerate(KERNEL_BRANCHES):
             ev[name] = out[row] if scale == 1.0 else out[row] / scale
@@ -251,6 +381,8 @@ class Generator:
             for name, _ in KERNEL_BRANCHES[ROW_DECAY:]:
                 del ev[name]
         ev["E_vis_keVee"] = self._visible(out[ROW["T"]], chan)
+        ev.update(self._observed(ev["E_vis_keVee"], first))
+        ev.update(vertex_times(ev, self.plan.chans.p[chan, 0]))  # p[:, 0]: m_in (P_M_IN)
         if final_state:
             ev["fs"] = self._final_state(ev, chan)
         return ev
@@ -279,9 +411,38 @@ class Generator:
             for b, nb in part:
                 self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
                 k += nb
-            yield self._branches(out, chan, first, weight, final_state)
-            del out, chan  # let the chunk go before the next is allocated
+            ev = self._branches(out, chan, first, weight, final_state)
+            self.detector.frame.apply(ev)  # the experiment's coordinates ([detector] frame)
+            yield ev
+            del out, chan, ev  # let the chunk go before the next is allocated
             first += n
+
+    def generate_blocks(self, block_ids: Sequence[int], n_events: int,
+                        final_state: bool = False) -> dict[str, np.ndarray]:
+        """The events of the consecutive random-stream blocks block_ids (0, 1, ...: BLOCK_EVENTS
+        each, mcgen.streams) of an n_events run, as one chunk like those of iter_chunks: the
+        same events, event numbers and weights whichever process or machine draws them, so a
+        run can be split over processes and restarts (mcgen.production)."""
+        n_events = whole_number("run.events", n_events, 0)
+        ids = [int(b) for b in block_ids]
+        n_blocks = -(-n_events // BLOCK_EVENTS)
+        if not ids or ids != list(range(ids[0], ids[0] + len(ids))) or not (
+                0 <= ids[0] and ids[-1] < n_blocks):
+            raise ValueError(f"blocks {ids[:3]}...: need consecutive blocks of 0 to "
+                             f"{n_blocks - 1} (a run of {n_events} events)")
+        sizes = [min(BLOCK_EVENTS, n_events - b * BLOCK_EVENTS) for b in ids]
+        n = sum(sizes)
+        out = np.empty((NCOL, n))
+        chan = np.empty(n, dtype=np.int64)
+        k = 0
+        for b, nb in zip(ids, sizes):
+            self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
+            k += nb
+        # as in iter_chunks: branches, then the experiment's coordinates
+        ev = self._branches(out, chan, ids[0] * BLOCK_EVENTS, self.expected_events / n_events,
+                            final_state)
+        self.detector.frame.apply(ev)
+        return ev
 
     def sample(self, n_events: int) -> dict[str, np.ndarray]:
         """All n_events in memory, as a dict of branch arrays (same events as `run`)."""
@@ -303,6 +464,8 @@ class Generator:
             "exposure_kg_day": self.detector.exposure_kg_day,
             "process_codes": process_codes(),
             "components": [c.label for c in self.source.components],
+            # for mcgen.analysis.reweight: which components oscillate, which targets count
+            "component_oscillates": [c.oscillates for c in self.source.components],
             "source": self.source.describe(),
             "detector": {"name": self.detector.name, "material": self.detector.material.formula,
                          "T_min_keV": self.detector.T_min / keV,
@@ -310,6 +473,11 @@ class Generator:
                          "window_unit": "keVee" if self.detector.ee_units else "keV",
                          "quenching": self.detector.quenching,
                          "lindhard_k": self.detector.lindhard_k,
+                         "elements": list(self.detector.elements),
+                         "response": self.detector.observed.describe(),
+                         "backgrounds": [b.describe() for b in self.detector.backgrounds],
+                         "frame": {"origin_mm": list(self.detector.frame.origin_mm),
+                                   "rotation_deg": list(self.detector.frame.rotation_deg)},
                          "reference": self.detector.reference},
             "interactions": [it.describe() for it in self.interactions],
             "site": self.site.describe() if self.site is not None else None,
@@ -317,23 +485,26 @@ class Generator:
 
     def run(self, n_events: int, output: str | Path | None, *, chunk_events: int = CHUNK_EVENTS,
             compression: str = "lz4", run_card: str | None = None, progress: bool = True,
-            threads: int = 2, final_state: bool = False) -> RunSummary:
+            threads: int = 2, final_state: bool = False, format: str | None = None) -> RunSummary:
         """Generate n_events and stream them to a ROOT file (or nowhere if output is None).
 
         threads=2 draws the next chunk in a background thread while this one is written
         (the kernel releases the GIL); threads=1 does everything in turn. The events are
         the same either way. final_state=True also writes the jagged branches nfs, fs_pdg,
         fs_E_MeV, fs_px_MeV, fs_py_MeV, fs_pz_MeV (one entry per outgoing particle).
+        format: an output writer's name (mcgen.output.WRITERS); default: by the extension.
+        Resumable runs, worker processes, dask clusters, part files: mcgen.production.produce
+        (what `mcgen run` uses), the same events.
         """
         if threads not in (1, 2):
             raise ConfigError(f"run.threads = {threads!r}: allowed are 1 and 2")
-        t_plan = time.perf_counter()
+        clock = RunClock()  # numba's compiling or loading is reported apart
         _ = self.plan
-        t0 = time.perf_counter()
+        clock.planned()
         self._trials = self._accepted = 0
         bar = tqdm(total=int(n_events), unit="ev", unit_scale=True,
                    disable=None if progress else True, desc="mcgen")
-        if output is not None and writer_for(output).needs_final_state:
+        if output is not None and writer_for(output, format).needs_final_state:
             final_state = True
         chunks = self.iter_chunks(n_events, chunk_events, final_state and output is not None)
         if threads == 2:
@@ -343,7 +514,7 @@ class Generator:
                 bar.update(ev["event"].size)
                 del ev
         else:
-            writer = writer_for(output)
+            writer = writer_for(output, format)
             with writer(output, compression=compression, final_state=final_state,
                         branches=self.branch_names()) as w:
                 w.metadata(self.metadata(n_events), run_card)  # before the events (HepMC3)
@@ -353,8 +524,8 @@ class Generator:
                     del ev  # flat memory: at most the chunk being written and the next
         bar.close()
         mc, err = self.acceptance_estimate()
-        return RunSummary(self.expected_events, int(n_events), time.perf_counter() - t0,
-                          None if output is None else str(output), mc, err, t0 - t_plan)
+        return clock.summary(self.expected_events, int(n_events),
+                             None if output is None else str(output), mc, err)
 
     def acceptance_estimate(self) -> tuple[float, float]:
         """Expected count estimated from the sampler (envelope integral x acceptance) and its

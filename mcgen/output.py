@@ -44,5 +44,5 @@ def writer_for(path: str | os.PathLike, format: str | None = None) -> type[Write
     for cls in (WRITERS[n] for n in WRITERS):
         if any(name.endswith(ext) for ext in cls.extensions):
             return cls
-    allowed = sorted(e for n in WRITERS for e in WRITERS[n].extensions)
+    allowed = [e for n in WRITERS for e in WRITERS[n].extensions]  # registration order
     raise ConfigError(f"run.output = {str(path)!r}: must end in {' or '.join(allowed)}")

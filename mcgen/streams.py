@@ -1,6 +1,10 @@
 """Random streams. Events are generated in fixed blocks of BLOCK_EVENTS; block b always uses
 ``np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))``, so event i depends only
-on the seed and the card: not on the chunk size, the number of chunks or of workers."""
+on the seed and the card: not on the chunk size, the number of chunks or of workers.
+
+The detector response (resolution and efficiency draws, mcgen.detectors.response) has its own
+stream per block, `response_rng`, so adding or changing a response never changes the sampled
+events, and the sampler never changes the response draws of an event."""
 
 from __future__ import annotations
 
@@ -13,6 +17,18 @@ BLOCK_EVENTS = 1 << 15
 def block_rng(seed: int, block: int) -> np.random.Generator:
     """The generator for block `block` of a run with seed `seed`."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+
+
+#: Second spawn-key entry of the response stream ("RESP" in ASCII): block b of the response uses
+#: spawn_key (b, RESPONSE_STREAM), distinct from the sampler's (b,).
+RESPONSE_STREAM = 0x52455350
+
+
+def response_rng(seed: int, block: int) -> np.random.Generator:
+    """The detector-response generator for block `block` of a run with seed `seed` (separate
+    from the sampler's block_rng)."""
+    return np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(block, RESPONSE_STREAM)))
 
 
 def blocks(n_events: int) -> list[tuple[int, int]]:

@@ -7,10 +7,15 @@ floating scalars); NaN and inf are refused wherever a finite number is asked for
 description is ``what`` (e.g. "a moment", default "a finite number") and the condition, with
 ``unit`` in parentheses: "must be a moment > 0 (mu_B)"; ``allowed`` replaces the whole text
 after "must be" (to keep a message users or tests know, e.g. "a positive finite length (mm)").
+
+Physical parameters are checked against the ranges defined below (MOMENT_MUB, ENERGY_MEV,
+DENSITY_G_CM3 ...; `in_range`, `amount`): wide enough for any physical use, narrow enough that
+every product the planner forms stays a finite, non-zero double.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Collection
 from numbers import Real
@@ -106,11 +111,13 @@ def probability(field: str, value, *, what: str = "a probability",
     return in_interval(field, value, 0.0, 1.0, what=what, allowed=allowed)
 
 
-def whole_number(field: str, value, low: int = 0, *, what: str = "a whole number") -> int:
-    """An integer >= low (Python or numpy integer, not a bool, not a float)."""
+def whole_number(field: str, value, low: int = 0, *, what: str = "a whole number",
+                 high: int | None = None) -> int:
+    """An integer >= low (and <= high if given; Python or numpy integer, not a bool, not a
+    float)."""
     if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
-            or value < low):
-        fail(field, value, f"{what} >= {low}")
+            or value < low or (high is not None and value > high)):
+        fail(field, value, f"{what} >= {low}" + ("" if high is None else f" and <= {high}"))
     return int(value)
 
 
@@ -217,3 +224,128 @@ def strictly_increasing(field: str, value, *, lo: float = -math.inf, hi: float =
         fail(field, value, allowed or f"a list of >= {min_size} finite numbers, strictly "
                                       f"increasing{where}")
     return v
+
+
+def table(field: str, value, *, allowed: str = "a table") -> dict:
+    """A TOML table (a dict), e.g. [detector.material]."""
+    if not isinstance(value, dict):
+        fail(field, value, allowed)
+    return value
+
+
+def text(field: str, value, *, allowed: str = "a non-empty string") -> str:
+    """A non-empty string without NUL characters (a name, a label, a file name)."""
+    if not (isinstance(value, str) and value and "\0" not in value):
+        fail(field, value, allowed)
+    return value
+
+
+def names(field: str, value, options: Collection | None = None, *,
+          allowed: str | None = None) -> list[str]:
+    """A non-empty list of distinct strings (each one of `options` if given)."""
+    ok = (isinstance(value, (list, tuple)) and len(value) > 0
+          and all(isinstance(v, str) for v in value) and len(set(value)) == len(value)
+          and (options is None or all(v in options for v in value)))
+    if not ok:
+        fail(field, value, allowed or ("a non-empty list of distinct names" if options is None
+                                       else f"a non-empty list of distinct names from "
+                                            f"{list(options)}"))
+    return list(value)
+
+
+def pdg_id(field: str, value) -> int:
+    """A PDG particle id: a non-zero integer that fits the int32 output branches."""
+    ok = (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+          and value != 0 and -(2**31) < value < 2**31)
+    if not ok:
+        fail(field, value, "a non-zero integer PDG id within int32 (e.g. 12 for nu_e)")
+    return int(value)
+
+
+# -- physical ranges -----------------------------------------------------------------------
+# Every range below is wide enough for any physical use and narrow enough that each product
+# the planner forms (flux x cross section x targets x time, decay widths and lengths, 1/L^2,
+# E^2) stays a normal double, far from overflow and underflow: with all inputs inside them
+# the expected counts and event weights are finite and > 0. `in_range` says the range in its
+# message, with the reason.
+
+#: Magnetic and transition moments [mu_B]. Lower end: far below the Standard-Model moment of
+#: a Dirac neutrino, 3.2e-19 mu_B (m_nu / 1 eV) (K. Fujikawa, R. E. Shrock, PRL 45 (1980)
+#: 963), so that too can be simulated; upper end: mu_B, the electron's own moment ([Bueno2013,
+#: Sec. 4] needs at most 1e-2 mu_B; every bound on a neutral particle's moment is far below).
+#: Inside it mu^2 (cross sections, [Bueno2013, Eq. 4]; widths, mu^2 m^3) is a normal double.
+MOMENT_MUB = (1e-25, 1.0)
+#: Sterile-neutrino masses [MeV] when not 0: 1 eV (lighter N are active-like: give m_N = 0)
+#: to 10 GeV (beyond the energies of every source of mcgen). With MOMENT_MUB the decay length
+#: c tau gamma stays below 1e80 mm.
+STERILE_MASS_MEV = (1e-6, 1e4)
+#: Energies and masses of source particles [MeV]: up to 1 TeV (mcgen is a low-energy
+#: generator; the FLUKA atmospheric tables end at 982 MeV).
+ENERGY_MEV = (0.0, 1e6)
+#: Masses of source particles [MeV] when not 0: 1 eV to 1 TeV (the boost E / m of a lighter
+#: massive particle, in decay lengths and the energy loss in rock, would pass 1e12).
+PARTICLE_MASS_MEV = (1e-6, 1e6)
+#: Recoil thresholds and window edges [keV or keVee]: 1 meV (below any phonon or ionisation
+#: threshold) to 1 TeV.
+RECOIL_KEV = (1e-6, 1e9)
+#: Material densities [g/cm^3]: from a rarefied gas to beyond osmium (22.6 g/cm^3, the
+#: densest element).
+DENSITY_G_CM3 = (1e-9, 100.0)
+#: Exposures [kg day]: 1 microgram-day to 2.7 gigatonne-years.
+EXPOSURE_KG_DAY = (1e-9, 1e15)
+#: Detector masses [kg]: 1 microgram to 10 gigatonnes (IceCube's km^3 of ice is 1 Gt).
+MASS_KG = (1e-9, 1e13)
+#: Durations and times [days]: 1e-9 d (86 us) to 1e7 d (27,000 years).
+DAYS = (1e-9, 1e7)
+#: Sizes of volumes and vertex resolutions [mm]: 1 nm to 1000 km; positions are within
+#: +-LENGTH_MM[1] (a near source further away is a far source).
+LENGTH_MM = (1e-6, 1e9)
+#: Baselines of far sources [m]: 1 mm to 1e13 m (70 au; the Sun is at 1 au).
+DISTANCE_M = (1e-3, 1e13)
+#: Rates, fluxes, activities, powers and fractions of a flux (per second, per cm^2 s, Bq, Ci,
+#: MW, 1): 1e-30 to 1e30, more than 1e15 times beyond any real source either way. With the
+#: other ranges the expected count stays between ~1e-90 and ~1e60: finite, and far above the
+#: underflow (near 1e-300 the sampler's proposal underflows and it would never accept).
+AMOUNT = (1e-30, 1e30)
+AMOUNT_MAX = AMOUNT[1]
+#: Smallest gap between a near source's volume and the fiducial volume, as a fraction of the
+#: fiducial volume's size (mcgen.geometry.placement): the 1/L^2 vertex density peaks at the
+#: source and the sampler needs ~(size / gap)^2 / 1e4 proposals per event (~100 at this bound,
+#: 1e6 at 1e-5).
+NEAR_GAP_MIN = 1e-3
+
+
+def in_range(field: str, value, bounds: tuple[float, float], unit: str = "", *,
+             what: str = "a number", lo_open: bool = False) -> float:
+    """A real number inside one of the physical ranges above (closed, or open at the lower
+    end with lo_open): message ``must be <what> in [lo, hi] (<unit>)``."""
+    lo, hi = bounds
+    return in_interval(field, value, lo, hi, unit, lo_open=lo_open, what=what)
+
+
+def amount(field: str, value, unit: str = "", *, what: str = "a number") -> float:
+    """A rate, flux, activity or power: a number in AMOUNT."""
+    return in_range(field, value, AMOUNT, unit, what=what)
+
+
+def placed_volume(field: str, shape) -> None:
+    """A shape (a dataclass with ``center`` and its dimensions in mm, mcgen.geometry.shapes)
+    whose dimensions lie in LENGTH_MM and whose centre lies within +-LENGTH_MM[1]: its volume,
+    quadrature nodes and distances are then finite and > 0."""
+    far = LENGTH_MM[1]
+    center = three_vector(f"{field}.center", getattr(shape, "center", None))
+    require(f"{field}.center", list(center), max(abs(c) for c in center) <= far,
+            f"must be [x, y, z] in mm, each within +-{far:g}")
+    for f in dataclasses.fields(shape):
+        if f.name != "center":
+            in_range(f"{field}.{f.name}", getattr(shape, f.name), LENGTH_MM, "mm",
+                     what="a length")
+
+
+def zero_or_in_range(field: str, value, bounds: tuple[float, float], unit: str = "", *,
+                     what: str = "a mass") -> float:
+    """0, or a real number inside `bounds` (e.g. a particle mass: massless, or at least
+    PARTICLE_MASS_MEV[0])."""
+    if real(value) == 0.0:
+        return 0.0
+    return in_range(field, value, bounds, unit, what=f"0 or {what}")

@@ -5,7 +5,7 @@ import mcgen
 from mcgen.interactions import PROCESSES
 from mcgen.sources import SOURCE_KINDS
 
-CORE = ["Box", "ConfigError", "Cylinder", "Detector", "Direction", "Generator", "Geometry",
+CORE = ["Box", "ConfigError", "Cylinder", "Detector", "Direction", "Frame", "Generator", "Geometry",
         "Interaction", "Material", "Oscillation", "Particle", "Point", "RunSummary", "Site",
         "Source", "Sphere", "Target", "__version__"]
 

@@ -24,7 +24,7 @@ LAYERS = [
                "sites"]),  # sites: a deprecated alias of geometry.site
     ("sampling", ["sampling"]),
     ("generator", ["generator", "output"]),
-    ("io", ["io", "catalog"]),
+    ("io", ["io", "catalog", "production", "analysis"]),
     ("cli", ["cli", "commands"]),
 ]
 RANK = {top: rank for rank, (_, tops) in enumerate(LAYERS) for top in tops}

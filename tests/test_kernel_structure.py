@@ -65,11 +65,14 @@ def test_kernel_args_are_consistent_groups(card):
     assert isinstance(tenv, kernels.TEnvelopes) and isinstance(place, kernels.Placement)
     assert isinstance(rock, kernels.Rock) and sigma == 0.5
     n_cells, n_chan = cells.cdf.size, len(gen.channels)
-    assert n_cells > 0 and all(a.shape == (n_cells,) for a in cells)
+    assert n_cells > 0 and cells.guide.shape == (n_cells,)
+    assert cells.table.shape == (n_cells, kernels.CELL_SIZE)
     assert cells.chan.dtype == np.int64 and cells.chan.max() < n_chan
     assert np.all(np.diff(cells.cdf) >= 0)
     assert all(a.shape[0] == n_chan for a in chans[:-1]) and chans.osc_p.shape == (2,)
-    assert all(a.shape[0] == n_chan for a in tenv) and tenv.n.dtype == np.int64
+    assert tenv.ln.shape[0] == tenv.n.size == n_chan and tenv.n.dtype == np.int64
+    assert tenv.h.shape[0] == tenv.G.shape[0] >= n_chan  # rows of T bounds
+    assert cells.row.dtype == np.int64 and cells.row.max() < tenv.h.shape[0]
     assert rock.on == (gen.site is not None)
 
 

@@ -104,7 +104,7 @@ def test_lifetime_sums_the_flavours_and_majorana_halves_it():
     ({"m_N_MeV": 0.0, "decay": True}, "interaction.decay"),
     ({"partner_mass_MeV": 2.0, "partner_moment_muB": 1e-6}, "interaction.partner_mass_MeV"),
     ({"partner_mass_MeV": 0.5}, "partner_moment_muB"),
-    ({"partner_mass_MeV": 0.5, "partner_moment_muB": -1.0}, "mu_muB"),
+    ({"partner_mass_MeV": 0.5, "partner_moment_muB": -1.0}, "partner_moment_muB = -1.0"),
 ])
 def test_bad_decay_options(kw, field):
     args = {"mu_muB": 1e-9, "m_N_MeV": 2.0, **kw}

@@ -237,7 +237,7 @@ def test_the_old_local_checks_now_share_the_helpers():
             mcgen.DipolePortalNucleus(1e-9, bad)
         with pytest.raises(ConfigError, match="interaction.sin2_theta_w"):
             mcgen.NuElectronElastic(sin2_theta_w=bad)
-        with pytest.raises(ConfigError, match="detector d: threshold_keV"):
+        with pytest.raises(ConfigError, match="detector.threshold_keV"):
             mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=bad,
                            exposure_kg_day=1.0)
         with pytest.raises(ConfigError, match="oscillation.dm2_eV2"):
@@ -248,3 +248,80 @@ def test_the_old_local_checks_now_share_the_helpers():
         mcgen.Direction.fixed([1.0, math.nan, 0.0])
     with pytest.raises(ConfigError, match="slant_table"):
         mcgen.Site("s", slant_table=([0.5, 0.2, 1.0], [1.0, 2.0, 3.0]))
+
+
+@settings(max_examples=300, database=None)
+@given(anything, st.booleans())
+def test_in_range_and_amount(x, lo_open):
+    """A number inside one of the physical ranges (and an amount: in (0, AMOUNT_MAX])."""
+    bounds = v.MOMENT_MUB
+    f = as_float(x) if is_number(x) else math.nan
+    inside = is_number(x) and (bounds[0] < f if lo_open else bounds[0] <= f) and f <= bounds[1]
+    check(v.in_range, x, inside, bounds, lo_open=lo_open)
+    check(v.amount, x, is_number(x) and v.AMOUNT[0] <= f <= v.AMOUNT[1])
+    closed = is_number(x) and bounds[0] <= f <= bounds[1]
+    check(v.zero_or_in_range, x, closed or (is_number(x) and f == 0.0), bounds)
+
+
+@settings(max_examples=300, database=None)
+@given(anything)
+def test_pdg_id(x):
+    allowed = (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+               and x != 0 and -(2**31) < x < 2**31)
+    ok, result = outcome(v.pdg_id, x)
+    assert ok == allowed
+    if ok:
+        assert type(result) is int and result == x
+
+
+@settings(max_examples=300, database=None)
+@given(st.one_of(anything, st.lists(st.sampled_from(["a", "b", "c", "", 1]), max_size=4),
+                 st.dictionaries(st.text(max_size=2), scalars, max_size=2)))
+def test_text_names_and_table(x):
+    ok, _ = outcome(v.text, x)
+    assert ok == (isinstance(x, str) and x != "" and "\0" not in x)
+    ok, _ = outcome(v.table, x)
+    assert ok == isinstance(x, dict)
+    ok, result = outcome(v.names, x, ("a", "b"))
+    assert ok == (isinstance(x, (list, tuple)) and len(x) > 0 and len(set(map(repr, x))) == len(x)
+                  and all(isinstance(c, str) and c in ("a", "b") for c in x))
+
+
+@settings(max_examples=300, database=None)
+@given(anything)
+def test_whole_number_with_an_upper_end(x):
+    allowed = (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+               and 1 <= x <= 10)
+    ok, _ = outcome(v.whole_number, x, 1, high=10)
+    assert ok == allowed
+
+
+def test_the_physical_ranges_keep_the_products_finite():
+    """The ends of the ranges (mcgen.validation) keep each product the planner forms a normal
+    double: moment^2 x (MeV -> mm)^2 cross sections, widths mu^2 m^3 / (16 pi) and decay
+    lengths c tau x E / m of the sterile neutrino, flux x cross section x targets x time."""
+    from mcgen.constants import HBARC, MU_BOHR
+
+    tiny, huge = np.finfo(float).tiny, np.finfo(float).max
+    for mu in v.MOMENT_MUB:
+        sigma = (mu * MU_BOHR) ** 2 * HBARC**2  # ~ [mm^2], up to factors of order Z^2 alpha
+        assert tiny * 1e100 < sigma < huge / 1e100
+        for m in v.STERILE_MASS_MEV:
+            width = (mu * MU_BOHR) ** 2 * m**3 / (16 * math.pi)  # [MeV]
+            decay_length = HBARC / width * (v.ENERGY_MEV[1] / m)  # [mm], boosted
+            assert tiny * 1e100 < width and decay_length < huge / 1e100
+    events = v.AMOUNT_MAX * 1e-20 * v.EXPOSURE_KG_DAY[1] * 1e27 * 1e5  # flux sigma N t
+    assert events < huge / 1e100
+
+
+def test_placed_volume():
+    import mcgen
+
+    v.placed_volume("f", mcgen.Cylinder(10.0, 20.0, center=(0.0, 0.0, -5.0)))
+    v.placed_volume("f", mcgen.Point(center=(1e9, 0.0, 0.0)))
+    with pytest.raises(ConfigError, match=r"^f\.radius = 1e\+300: must be a length in "):
+        v.placed_volume("f", mcgen.Cylinder(1e300, 1.0))
+    with pytest.raises(ConfigError, match=r"^f\.lx = 1e-300: must be a length in "):
+        v.placed_volume("f", mcgen.Box(1e-300, 1.0, 1.0))
+    with pytest.raises(ConfigError, match=r"^f\.center = \[0\.0, 0\.0, 10000000000\.0\]: must be "):
+        v.placed_volume("f", mcgen.Sphere(1.0, center=(0.0, 0.0, 1e10)))

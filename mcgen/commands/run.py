@@ -14,7 +14,10 @@ def add_arguments(p) -> None:
     p.add_argument("-n", "--events", type=count,
                    help="number of events, e.g. 1000000, 1_000_000 or 1e6 (overrides "
                    "run.events)")
-    p.add_argument("-o", "--output", help="output ROOT file (overrides run.output)")
+    p.add_argument("-o", "--output", help="output file: .root, or .hepmc3 (NuHepMC; also "
+                   ".hepmc3.gz, .bz2, .xz, .zst) (overrides run.output)")
+    p.add_argument("--format", help="output format (root, hepmc3; default: from the output's "
+                   "extension)")
     p.add_argument("--seed", type=int, help="random seed (overrides run.seed)")
     p.add_argument("--chunk-events", type=int, help="events per written chunk")
     p.add_argument("--compression", help="lz4 (default), zstd, zlib or none")
@@ -22,24 +25,45 @@ def add_arguments(p) -> None:
     p.add_argument("--final-state", action="store_true", default=None,
                    help="also write the jagged final-state branches (fs_pdg, fs_E_MeV, ...)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    big = p.add_argument_group("large runs (README: Large runs)")
+    big.add_argument("--resume", action="store_true",
+                     help="complete an interrupted or killed run of the same card, seed and "
+                     "events: keep its finished blocks, generate the missing ones")
+    big.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="worker processes on this machine (default 1: this process); with "
+                     "--scheduler local, the number of dask workers")
+    big.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on a dask.distributed cluster: tcp://HOST:PORT of its scheduler, "
+                     "or local (needs pip install 'mcgen[dask]')")
+    big.add_argument("--parts", metavar="DIR",
+                     help="write part files and a manifest.json into DIR instead of one file "
+                     "(each worker writes its own); join them with mcgen merge DIR -o OUT.root")
+    big.add_argument("--part-events", type=count, default=None, metavar="K",
+                     help="events per part file with --parts (default 1048576; whole blocks "
+                     "of 32768)")
 
 
 def main(args) -> int:
     from pathlib import Path
 
-    from .._version import __version__
-    from ..catalog import load_card
-    from ..generator import Generator
-    from ..output import writer_for
     from ..resources import find_card
 
-    card = load_card(find_card(args.card), {"events": args.events, "output": args.output,
-                                 "seed": args.seed, "chunk_events": args.chunk_events,
-                                 "compression": args.compression, "threads": args.threads,
-                                 "final_state": args.final_state})
+    path = find_card(args.card)  # an unknown card fails before the heavy imports (~3 s)
+
+    from .._version import __version__
+    from ..catalog import load_card
+    from ..generator import COMPILE_NOTICE, Generator, jit_cache_is_cold
+    from ..output import writer_for
+    from ..production import PART_EVENTS, produce
+
+    card = load_card(path, {"events": args.events, "output": args.output,
+                            "seed": args.seed, "chunk_events": args.chunk_events,
+                            "compression": args.compression, "threads": args.threads,
+                            "final_state": args.final_state})
     r = card.run
     out = Path(r["output"])
-    writer_for(out)(out, compression=r["compression"])  # a bad output fails before planning
+    if args.parts is None:  # a bad output fails before planning
+        writer_for(out, args.format)(out, compression=r["compression"])
     gen = Generator(card.source, card.detector, card.interactions, seed=r["seed"],
                     geometry=card.geometry)
     print(f"mcgen {__version__}: {card.path}")
@@ -52,9 +76,16 @@ def main(args) -> int:
         print(f"  interaction: {it!r}")
     if card.site is not None:
         print(f"  site       : {card.site}")
-    summary = gen.run(r["events"], out, chunk_events=r["chunk_events"],
+    if jit_cache_is_cold():  # say so, rather than leave a silent minute
+        print(COMPILE_NOTICE, flush=True)
+    summary = produce(gen, r["events"], out, chunk_events=r["chunk_events"],
                       compression=r["compression"], run_card=card.text,
                       progress=not args.quiet, threads=r["threads"],
-                      final_state=bool(r["final_state"]))
+                      final_state=bool(r["final_state"]), format=args.format,
+                      resume=args.resume, jobs=args.jobs, scheduler=args.scheduler,
+                      parts=args.parts, part_events=args.part_events or PART_EVENTS)
     print(summary.report())
+    if args.parts is not None:
+        print(f"  part files and manifest.json in {args.parts}; join them with: mcgen merge "
+              f"{args.parts} -o {out}")
     return 0

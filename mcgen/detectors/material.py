@@ -7,6 +7,7 @@ electron binding energy, ~0.2 MeV for Xe, is neglected: a 2e-6 relative effect).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +15,7 @@ import periodictable
 
 from ..constants import AMU, M_ELECTRON, N_AVOGADRO, g
 from ..errors import ConfigError
-from ..validation import positive_finite
+from ..validation import DENSITY_G_CM3, in_range
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Target:
 
 
 def _parse_formula(formula: str):
+    if not isinstance(formula, str) or not formula.strip():
+        raise ConfigError(f"material.formula = {formula!r}: must be a chemical formula (e.g. "
+                          "'Xe', 'NaI', 'Ge')")
     try:
         f = periodictable.formula(formula)
     except Exception as exc:  # periodictable raises several types on bad input
@@ -51,12 +55,18 @@ def _parse_formula(formula: str):
         ) from exc
     if not f.atoms:
         raise ConfigError(f"material.formula = {formula!r}: contains no element")
-    for el in f.atoms:
+    for el, count in f.atoms.items():
         if getattr(el, "isotope", None) is not None:
             raise ConfigError(
                 f"material.formula = {formula!r}: give elements, not isotopes; natural "
                 "isotopic composition is used"
             )
+        if not (count > 0 and math.isfinite(count)):
+            raise ConfigError(f"material.formula = {formula!r}: {el.symbol} appears "
+                              f"{count:g} times; counts must be > 0")
+        if not sum(iso.abundance for iso in el if iso.abundance > 0) > 0:
+            raise ConfigError(f"material.formula = {formula!r}: {el.symbol} has no natural "
+                              "isotopic composition (periodictable); use stable elements")
     return f
 
 
@@ -68,10 +78,11 @@ class Material:
     """
 
     def __init__(self, formula: str, density_g_cm3: float | None = None):
-        self.formula = formula
         self._f = _parse_formula(formula)
+        self.formula = formula
         if density_g_cm3 is not None:
-            positive_finite("material.density_g_cm3", density_g_cm3, "g/cm^3", what="a density")
+            density_g_cm3 = in_range("material.density_g_cm3", density_g_cm3, DENSITY_G_CM3,
+                                     "g/cm^3", what="a density")
         self.density_g_cm3 = density_g_cm3
 
     def __repr__(self) -> str:

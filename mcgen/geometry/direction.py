@@ -61,6 +61,7 @@ class Direction:
         strictly_increasing("direction zenith table: cos_zenith", cos_zenith, lo=-1.0, hi=1.0)
         require("direction zenith table: weights", weights,
                 bool(np.all(w >= 0) and np.any(w > 0)), "must be >= 0 and not all zero")
+        w = w / np.max(w)  # first: the integral of weights ~1e308 would overflow
         w = w / np.trapezoid(w, c)
         return cls(DirectionKind.ZENITH_TABLE, table=(tuple(c), tuple(w)))
 
@@ -86,8 +87,7 @@ class Direction:
     @classmethod
     def fixed(cls, vector) -> Direction:
         v = np.array(three_vector("direction", vector, nonzero=True))
-        require("direction", vector, np.linalg.norm(v) > 0,
-                "must be a non-zero 3-vector [x, y, z]")  # (not one that underflows)
+        v = v / np.max(np.abs(v))  # the norm of [0, 0, 1e300] overflows, of [5e-324, 0, 0] is 0
         v = v / np.linalg.norm(v)
         return cls(DirectionKind.FIXED, (float(v[0]), float(v[1]), float(v[2])))
 

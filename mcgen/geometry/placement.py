@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError
+from ..validation import NEAR_GAP_MIN
 from .direction import Direction, DirectionKind
-from .shapes import Point, Shape, ShapeKind, min_distance_bound, quadrature
+from .shapes import Point, Shape, ShapeKind, enclosing_cylinder, min_distance_bound, quadrature
 from .site import Site
 
 #: Gauss-Legendre nodes per coordinate of each volume, for the near-source rate.
@@ -111,6 +112,12 @@ class Geometry:
                 f"source {source_name}: its volume {vol!r} touches or overlaps the "
                 f"fiducial volume of {detector.name}; the 1/L^2 flux is then unbounded: move it "
                 "out")
+        size = math.hypot(*enclosing_cylinder(fid)[3:])  # mcgen.validation: NEAR_GAP_MIN
+        if L_min < NEAR_GAP_MIN * size:  # a vertex costs ~(size / L_min)^2 / 1e4 proposals
+            raise ConfigError(
+                f"source {source_name}: its volume is {L_min:.3g} mm from the fiducial volume of "
+                f"{detector.name}, less than {NEAR_GAP_MIN:g} x its size ({size:.3g} mm): move "
+                "it further out (sampling the peaked 1/L^2 flux would take too long)")
         sp, sw = quadrature(vol, GEOMETRY_NODES)
         fp, fw = quadrature(fid, GEOMETRY_NODES)
         sw = sw / sw.sum()

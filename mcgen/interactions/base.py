@@ -113,6 +113,13 @@ class Channel:
         """Upper bound of T dsigma/dT [mm^2] over each T bin, for every projectile energy."""
         return self.interaction.t_dsigma_bound(self, T_edges)
 
+    def t_dsigma_bound_below(self, T_edges: np.ndarray, E_max) -> np.ndarray:
+        """Upper bound of T dsigma/dT [mm^2] over each T bin, for projectile energies up to
+        E_max [MeV]: one row per value of E_max (an array of k), shape (k, bins)."""
+        E_max = np.atleast_1d(np.asarray(E_max, float))
+        bound = self.interaction.t_dsigma_bound_below(self, T_edges, E_max)
+        return np.broadcast_to(bound, (E_max.size, len(T_edges) - 1))
+
 
 class Interaction(ABC):
     """One physical process. Subclasses give the name run cards use, the cross-section kernel
@@ -154,6 +161,15 @@ class Interaction(ABC):
     def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
         """sup over T in each bin [T_edges[k], T_edges[k+1]] and all E up to the channel's
         component E_max of T dsigma/dT [mm^2]."""
+
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
+        """sup over T in each bin and all E up to E_max [MeV] of T dsigma/dT [mm^2]: the
+        sampler proposes the cells of low energy with it (fewer rejections where the cross
+        section grows with E). E_max: a number, or an array of k energies (then one row per
+        E_max, shape (k, bins), or anything that broadcasts to it). Default: t_dsigma_bound,
+        a bound for every energy."""
+        return self.t_dsigma_bound(channel, T_edges)
 
     @abstractmethod
     def describe(self) -> dict:

@@ -16,6 +16,7 @@ from ..physics.cevns import (
     CEV_LENGTH2,
     CEV_Q,
     CEV_RADIUS,
+    bracket_sup,
     pack_cevns,
     weak_charge,
 )
@@ -76,6 +77,14 @@ class CEvNS(Interaction):
         scale = HBARC2 * G_F * G_F * M / np.pi * Q * Q
         return scale * T_edges[1:] * ff2_sup(ff, 2 * M * T_edges[:-1], 2 * M * T_edges[1:],
                                              r, a)
+
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
+        # the bracket 1 - T/E - M T/(2E^2) grows with E and falls with T: at most its value at
+        # (E_max, the bin's left edge) (physics.cevns.bracket_sup)
+        T_edges = np.asarray(T_edges, float)
+        return self.t_dsigma_bound(channel, T_edges) * bracket_sup(
+            T_edges[:-1], channel.params[P_M_TARGET], E_max)
 
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "form_factor": self.form_factor,

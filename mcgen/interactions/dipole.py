@@ -9,9 +9,9 @@ from ..detectors import Detector
 from ..physics.dispatch import CrossSection
 from ..physics.form_factors import FF_NONE, FF_PAPER000, ff2, ff2_breakpoints_q2
 from ..physics.layout import P_M_TARGET
-from ..physics.nucleus import DIP_A, DIP_FF, DIP_Z, pack_dipole
+from ..physics.nucleus import DIP_A, DIP_FF, DIP_Z, dipole_bracket_sup, pack_dipole
 from ..sources import Component
-from ..validation import one_of, positive_finite
+from ..validation import MOMENT_MUB, in_range, one_of
 from .base import Channel, Interaction, sup_piecewise_monotone
 
 FORM_FACTORS = {"paper000": FF_PAPER000, "none": FF_NONE}
@@ -27,7 +27,7 @@ class DipoleNucleusElastic(Interaction):
     kernel = CrossSection.DIPOLE_NUCLEUS_ELASTIC
 
     def __init__(self, mu_muB: float, *, form_factor: str = "paper000"):
-        positive_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        in_range("interaction.mu_muB", mu_muB, MOMENT_MUB, "mu_B", what="a moment")
         one_of("interaction.form_factor", form_factor, FORM_FACTORS, shown=sorted(FORM_FACTORS))
         self.mu_muB = float(mu_muB)
         self.form_factor = form_factor
@@ -57,6 +57,14 @@ class DipoleNucleusElastic(Interaction):
             return np.array([ff2(ff, 2 * M * t, Z, A, M_ELECTRON) for t in np.atleast_1d(T)])
 
         return scale * sup_piecewise_monotone(f2, T_edges, channel.T_breaks)
+
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
+        # the bracket of Eq. (4) grows with E and falls with T: at most its value at (E_max,
+        # the bin's left edge) (physics.nucleus.dipole_bracket_sup)
+        m, _, M = channel.masses
+        return self.t_dsigma_bound(channel, T_edges) * dipole_bracket_sup(
+            np.asarray(T_edges[:-1], float), m, M, E_max)
 
     def particle_moment_muB(self, component: Component) -> float:
         """The dipole's own magnetic moment: this is the particle's moment."""

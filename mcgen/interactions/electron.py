@@ -19,9 +19,10 @@ from ..physics.electron import (
     pack_nu_e,
     stepping_fraction,
     stepping_table,
+    t_dsigma_free_sup,
 )
 from ..sources import Component
-from ..validation import in_open_interval, non_negative_finite, one_of
+from ..validation import MOMENT_MUB, in_interval, in_open_interval, one_of
 from .base import Channel, Interaction
 
 #: |PDG id| -> lepton flavour code of mcgen.physics.electron.chiral_couplings
@@ -41,7 +42,8 @@ class NuElectronElastic(Interaction):
 
     def __init__(self, mu_muB: float = 0.0, *, electrons: str = "stepping",
                  sin2_theta_w: float = SIN2_THETA_W):
-        non_negative_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        # 0: the Standard Model alone; a tiny moment only adds a term that underflows to 0
+        in_interval("interaction.mu_muB", mu_muB, 0.0, MOMENT_MUB[1], "mu_B", what="a moment")
         one_of("interaction.electrons", electrons, ELECTRON_MODELS)
         in_open_interval("interaction.sin2_theta_w", sin2_theta_w, 0.0, 1.0)
         self.mu_muB = float(mu_muB)
@@ -87,6 +89,19 @@ class NuElectronElastic(Interaction):
         frac = np.array([stepping_fraction(t, binding, cumulative, Z) if binding.size
                          else 1.0 for t in Tb])
         return HBARC2 * (Tb * sm + mm) * frac
+
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
+        # the free-electron T dsigma/dT over the bin and E <= E_max
+        # (physics.electron.t_dsigma_free_sup) times the stepping fraction at the right edge
+        p = channel.params
+        binding, cumulative = stepping_table(p, NUE_N, NUE_SHELLS)
+        T_edges = np.asarray(T_edges, float)
+        frac = np.array([stepping_fraction(t, binding, cumulative, p[NUE_Z]) if binding.size
+                         else 1.0 for t in T_edges[1:]])
+        free = t_dsigma_free_sup(T_edges[:-1], T_edges[1:], p[NUE_GL], p[NUE_GR], G_FERMI,
+                                 self.mu_muB, ALPHA, M_ELECTRON, E_max)
+        return np.minimum(self.t_dsigma_bound(channel, T_edges), HBARC2 * free * frac)
 
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,

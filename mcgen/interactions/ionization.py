@@ -33,8 +33,8 @@ from ..errors import ConfigError
 from ..physics.dispatch import CrossSection
 from ..physics.ionization import pack_epa, sigma_gamma_array, table
 from ..sources import Component
-from ..tolerances import BOUND_ROUNDING, KINK_SIDE
-from ..validation import non_negative_finite
+from ..tolerances import BOUND_ROUNDING, ENVELOPE_SLACK, KINK_SIDE
+from ..validation import MOMENT_MUB, in_range
 from .base import Channel, Interaction
 
 #: Neutrino species the formula applies to (massless neutrinos and antineutrinos).
@@ -132,7 +132,7 @@ class AtomicIonizationEPA(Interaction):
     kernel = CrossSection.IONIZATION_EPA
 
     def __init__(self, mu_muB: float, *, material_element: str | None = None):
-        non_negative_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
+        in_range("interaction.mu_muB", mu_muB, MOMENT_MUB, "mu_B", what="a moment")
         if material_element is not None and not isinstance(material_element, str):
             raise ConfigError(f"interaction.material_element = {material_element!r}: must be "
                               "an element symbol, e.g. \"Ge\"")
@@ -204,6 +204,13 @@ class AtomicIonizationEPA(Interaction):
         E_max = channel.component.E_max
         scale = self.mu_muB**2 * ALPHA / math.pi * (E_max / M_ELECTRON) ** 2
         return HBARC2 * scale * sup
+
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
+        # E^2 / E_max(component)^2 of the bound for every energy, at most 1
+        E = np.asarray(E_max, float)[..., None] * (1.0 + ENVELOPE_SLACK)
+        ratio = E / channel.component.E_max
+        return self.t_dsigma_bound(channel, T_edges) * np.minimum(1.0, ratio * ratio)
 
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,

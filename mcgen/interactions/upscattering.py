@@ -75,7 +75,7 @@ from ..physics.upscattering import (
 )
 from ..sources import Component
 from ..tolerances import BOUND_ROUNDING, ENVELOPE_SLACK, KINK_SIDE
-from ..validation import non_negative_finite, one_of, positive_finite
+from ..validation import MOMENT_MUB, STERILE_MASS_MEV, in_range, one_of, zero_or_in_range
 from .base import Channel, Interaction
 
 SPINS = ("auto", "1/2", "0")
@@ -102,6 +102,12 @@ class UpscatterChannel(Channel):
         return sorted(out)
 
 
+def _sterile_mass(field: str, value) -> float:
+    """0 (massless) or a mass in mcgen.validation.STERILE_MASS_MEV [MeV]."""
+    return zero_or_in_range(field, value, STERILE_MASS_MEV, "MeV",
+                            what="a sterile-neutrino mass")
+
+
 def _check_flavours(flavours) -> tuple[str, ...]:
     if isinstance(flavours, str):
         flavours = [flavours]
@@ -120,13 +126,12 @@ class _Upscatter(Interaction):
 
     def _init_common(self, mu_muB, m_N_MeV, flavours, decay, nature, partner_mass_MeV,
                      partner_moment_muB) -> None:
-        self.mu_muB = positive_finite("interaction.mu_muB", mu_muB, "mu_B", what="a moment")
-        self.m_N_MeV = non_negative_finite("interaction.m_N_MeV", m_N_MeV, "MeV",
-                                           what="a sterile-neutrino mass")
+        self.mu_muB = in_range("interaction.mu_muB", mu_muB, MOMENT_MUB, "mu_B",
+                               what="a moment")
+        self.m_N_MeV = _sterile_mass("interaction.m_N_MeV", m_N_MeV)
         self.flavours = _check_flavours(flavours)
-        if decay not in ("auto", True, False):
-            raise ConfigError(f"interaction.decay = {decay!r}: allowed are true, false, "
-                              "\"auto\" (on when m_N_MeV > 0)")
+        one_of("interaction.decay", decay, ("auto", True, False),
+               shown="true, false, \"auto\" (on when m_N_MeV > 0)")
         if decay is True and self.m_N_MeV == 0.0:
             raise ConfigError("interaction.decay = true: a massless N (m_N_MeV = 0) cannot "
                               "decay; give m_N_MeV > 0")
@@ -138,15 +143,26 @@ class _Upscatter(Interaction):
             if partner_mass_MeV is None or partner_moment_muB is None:
                 raise ConfigError("interaction: N -> N' gamma needs both partner_mass_MeV and "
                                   "partner_moment_muB")
-            m_p = non_negative_finite("interaction.partner_mass_MeV", partner_mass_MeV, "MeV",
-                                      what="a sterile-neutrino mass")
+            m_p = _sterile_mass("interaction.partner_mass_MeV", partner_mass_MeV)
             if not m_p < self.m_N_MeV:
                 raise ConfigError(f"interaction.partner_mass_MeV = {partner_mass_MeV!r}: must "
                                   f"be below m_N_MeV = {self.m_N_MeV:g} (N -> N' gamma)")
-            positive_finite("interaction.mu_muB (partner_moment_muB)", partner_moment_muB,
-                            "mu_B", what="a moment")
+            self.partner_moment_muB = in_range("interaction.partner_moment_muB",
+                                               partner_moment_muB, MOMENT_MUB, "mu_B",
+                                               what="a moment")
             self.partner_mass_MeV = m_p
-            self.partner_moment_muB = float(partner_moment_muB)
+        if self.decay:
+            self._check_width()
+
+    def _check_width(self) -> None:
+        """The width of N and its c tau must be finite and > 0 (always, inside the ranges of
+        the moments and masses: mcgen.validation.MOMENT_MUB, STERILE_MASS_MEV)."""
+        width = self.width_MeV
+        if not (0.0 < width < math.inf and math.isfinite(HBARC / width)):
+            raise ConfigError(
+                f"interaction.mu_muB = {self.mu_muB:g}: with m_N_MeV = {self.m_N_MeV:g} (and "
+                f"partner_moment_muB = {self.partner_moment_muB:g}) the width of N is "
+                f"{width:.3g} MeV; it must be finite and > 0")
 
     @property
     def decay_modes(self) -> list[tuple[float, float, int]]:
@@ -231,10 +247,13 @@ class _Upscatter(Interaction):
                 f"{T_max / keV:.4g} keV", ClosedChannelWarning, stacklevel=4)
         return max(T_min, tmin)
 
-    def _bracket_sup(self, channel: Channel, T_edges, spin: int) -> np.ndarray:
+    def _bracket_sup(self, channel: Channel, T_edges, spin: int, E_max) -> np.ndarray:
         _, m, M = channel.masses
-        # the kernel only ever evaluates energies up to the component's largest
-        return t_bracket_sup(T_edges, m, M, spin, channel.component.E_max) + BOUND_ROUNDING
+        # the kernel only ever evaluates energies up to E_max (at most the component's largest)
+        return t_bracket_sup(T_edges, m, M, spin, E_max) + BOUND_ROUNDING
+
+    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+        return self.t_dsigma_bound_below(channel, T_edges, channel.component.E_max)
 
 
 class DipolePortalNucleus(_Upscatter):
@@ -293,7 +312,8 @@ class DipolePortalNucleus(_Upscatter):
                                         self._decay_row(component, spin_half)))
         return out
 
-    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
         # T dsigma/dT = alpha Z^2 mu^2 F^2(2 M T) x T B(E, T): F^2 by its rigorous sup over the
         # bin, T B by its sup over the bin and every E <= E_max (physics.upscattering).
         p = channel.params
@@ -302,7 +322,7 @@ class DipolePortalNucleus(_Upscatter):
         T_edges = np.asarray(T_edges, float)
         scale = HBARC2 * ALPHA * Z * Z * self.mu**2
         f2 = ff2_sup(ff, 2 * M * T_edges[:-1], 2 * M * T_edges[1:], r, a)
-        return scale * f2 * self._bracket_sup(channel, T_edges, spin)
+        return scale * f2 * self._bracket_sup(channel, T_edges, spin, E_max)
 
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,
@@ -357,10 +377,11 @@ class DipolePortalElectron(_Upscatter):
                                         self._decay_row(component, True)))
         return out
 
-    def t_dsigma_bound(self, channel: Channel, T_edges: np.ndarray) -> np.ndarray:
+    def t_dsigma_bound_below(self, channel: Channel, T_edges: np.ndarray, E_max
+                             ) -> np.ndarray:
         # T dsigma/dT = alpha mu^2 x T B(E, T) x stepping fraction: T B by its sup over the bin
-        # and every E <= E_max; the stepping fraction grows with T (binding energies are bin
-        # edges): its value at the bin's right edge.
+        # and every E <= E_max; the stepping fraction grows with T
+        # (binding energies are bin edges): its value at the bin's right edge.
         p = channel.params
         Z = p[UPE_Z]
         binding, cumulative = stepping_table(p, UPE_N, UPE_SHELLS)
@@ -369,7 +390,7 @@ class DipolePortalElectron(_Upscatter):
         frac = np.array([stepping_fraction(t * (1 + ENVELOPE_SLACK), binding, cumulative, Z)
                          if binding.size else 1.0 for t in T_edges[1:]])
         return HBARC2 * ALPHA * self.mu**2 * frac * self._bracket_sup(channel, T_edges,
-                                                                        SPIN_HALF)
+                                                                        SPIN_HALF, E_max)
 
     def describe(self) -> dict:
         return {"process": self.name, "code": self.code, "mu_muB": self.mu_muB,

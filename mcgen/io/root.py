@@ -1,8 +1,10 @@
 """ROOT output through uproot: a TTree `events` written chunk by chunk, plus metadata.
 
-The file is written under a temporary name in the target directory and renamed when closed
-without error; on error the temporary file is removed, so no half file ever carries the
-final name.
+The file is written under a temporary name in the target directory (``.NAME.partPID``),
+flushed to disk (fsync) and renamed when closed without error; on error the temporary file is
+removed, so no half file ever carries the final name. With ``keep_partial=True`` an interrupted
+run (KeyboardInterrupt: Ctrl-C, SIGTERM through mcgen.cli) keeps it for ``--resume``
+(mcgen.production keeps the journal that says which blocks it holds).
 """
 
 from __future__ import annotations
@@ -48,9 +50,12 @@ class RootWriter(Writer):
 
     name = "root"
     extensions = (".root",)
+    #: mcgen.production can resume an interrupted run from the temporary file (`tmp`, `sync`).
+    resumable = True
 
     def __init__(self, path: str | os.PathLike, *, compression: str = "zstd",
-                 final_state: bool = False, branches: list[str] | None = None):
+                 final_state: bool = False, branches: list[str] | None = None,
+                 keep_partial: bool = False):
         if compression not in COMPRESSIONS:
             raise ConfigError(
                 f"run.compression = {compression!r}: allowed are {sorted(COMPRESSIONS)}"
@@ -64,9 +69,10 @@ class RootWriter(Writer):
             why = "is not a directory" if self.path.parent.exists() else "does not exist"
             raise ConfigError(f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} "
                               f"{why}")
-        self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
+        self.tmp = _unused(self.path.with_name(f".{self.path.name}.part{os.getpid()}"))
         self.compression = compression
         self.final_state = final_state
+        self.keep_partial = keep_partial
         self.branches = list(BRANCH_TYPES) if branches is None else list(branches)
         self._file = None
         self._tree = None
@@ -91,15 +97,41 @@ class RootWriter(Writer):
         if run_card is not None:
             self._file["run_card"] = run_card
 
+    def sync(self) -> None:
+        """Make what was written so far durable (fsync; uproot has flushed it to the OS after
+        each extend), so that a journal may record it: a power cut cannot undo it."""
+        _fsync(self.tmp)
+
     def __exit__(self, exc_type, exc, tb) -> None:
         """Close; the file takes its final name only if the run and the close both succeeded,
         so an existing file of that name is never replaced by a broken one."""
         closed = False
         try:
             self._file.close()
+            if exc_type is None:  # the data on disk before the name: a crash never leaves
+                _fsync(self.tmp)  # the final name on incomplete data
             closed = True
         finally:
             if exc_type is None and closed:
                 os.replace(self.tmp, self.path)
-            else:
+            elif not (self.keep_partial and exc_type is not None
+                      and issubclass(exc_type, KeyboardInterrupt)):
                 self.tmp.unlink(missing_ok=True)
+
+
+def _unused(tmp: Path) -> Path:
+    """tmp, or tmp-1, tmp-2 ... if it exists: never another run's partial file (a process id
+    can come again, e.g. in a container)."""
+    name, n = tmp.name, 0
+    while tmp.exists():
+        n += 1
+        tmp = tmp.with_name(f"{name}-{n}")
+    return tmp
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

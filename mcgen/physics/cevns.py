@@ -42,6 +42,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..tolerances import BOUND_ROUNDING, ENVELOPE_SLACK
 from .layout import P_M_TARGET, P_SPECIFIC, pack_common, place
 from .nuclear_form_factors import (  # noqa: F401  (re-exported)
     FF_HELM,
@@ -76,6 +77,16 @@ def pack_cevns(*, M: float, hbarc2: float, G_F: float, Q: float, ff: int, radius
     return pack_common(0.0, 0.0, M, hbarc2, place({
         CEV_GF: G_F, CEV_Q: Q, CEV_FF: ff, CEV_RADIUS: radius, CEV_LENGTH2: length2, CEV_Z: Z,
         CEV_A: A}, CEV_SIZE))
+
+
+def bracket_sup(T, M: float, E_max) -> np.ndarray:
+    """Upper bound of the bracket 1 - T/E - M T/(2E^2) of `dsigma_dT` for recoils of at least
+    T [MeV] (array) and energies up to E_max [MeV] (a number, or an array of k: then one row
+    per E_max): it grows with E and falls with T, so its value at (E_max, T), raised for
+    rounding (tolerances.BOUND_ROUNDING) and kept in [0, 1]."""
+    E = np.asarray(E_max, float)[..., None] * (1.0 + ENVELOPE_SLACK)
+    T = np.asarray(T, float)
+    return np.clip(1.0 - T / E - M * T / (2.0 * E * E) + BOUND_ROUNDING, 0.0, 1.0)
 
 
 @njit(cache=True)

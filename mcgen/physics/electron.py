@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..tolerances import KINEMATIC_EDGE
+from ..tolerances import BOUND_ROUNDING, ENVELOPE_SLACK, KINEMATIC_EDGE
 from .layout import P_SPECIFIC, pack_common, place
 
 
@@ -57,6 +57,27 @@ def stepping_fraction(T: float, binding, cumulative, Z: float) -> float:
         if T > binding[k]:
             n = cumulative[k]
     return n / Z
+
+
+def t_dsigma_free_sup(T_lo, T_hi, gl: float, gr: float, G_F: float, kappa: float,
+                      alpha: float, m_e: float, E_max) -> np.ndarray:
+    """Upper bound [MeV^-2] of T x (`sm_dsigma_dT` + `magnetic_dsigma_dT`) over recoils T in
+    [T_lo, T_hi] (arrays, bins) and energies E <= E_max [MeV] that reach T (E_max a number, or
+    an array of k: then one row per E_max). In u = 1/E, which
+    runs from 1/E_max to 1/E_min(T_lo), E_min(T) = (T + sqrt(T^2 + 2 m_e T)) / 2 (the smallest
+    E with Tmax(E) >= T): (1 - T u)^2 and 1 - T u (in [0, 1] since T < E) are largest at
+    (T_lo, 1/E_max); -g_L g_R m_e T u^2 is at most 0 if g_L g_R >= 0, else at most
+    |g_L g_R| m_e T_hi u_max^2; and the SM bracket is at most (|g_L| + |g_R|)^2 for every E
+    (m_e T / E^2 <= 2 at T <= Tmax). Raised by BOUND_ROUNDING for rounding."""
+    T_lo, T_hi = np.asarray(T_lo, float), np.asarray(T_hi, float)
+    u_lo = 1.0 / (np.asarray(E_max, float)[..., None] * (1.0 + ENVELOPE_SLACK))
+    u_hi = 2.0 / (T_lo + np.sqrt(T_lo * T_lo + 2.0 * m_e * T_lo))
+    y = np.clip(1.0 - T_lo * u_lo, 0.0, 1.0)
+    cross = max(0.0, -gl * gr) * m_e * T_hi * u_hi * u_hi
+    bracket = np.minimum(gl * gl + gr * gr * y * y + cross, (abs(gl) + abs(gr)) ** 2)
+    sm = 2.0 * G_F * G_F * m_e / math.pi * T_hi * bracket
+    mm = math.pi * alpha * alpha / (m_e * m_e) * kappa * kappa * y
+    return (sm + mm) * (1.0 + BOUND_ROUNDING)
 
 
 #: Channel parameter layout of `nu_e_dsigma_dT`: the common part (mcgen.physics.layout:

@@ -99,6 +99,15 @@ def ff2(kind: int, q2: float, r: float, a: float) -> float:
     return f * f
 
 
+@njit(cache=True)
+def _sphere_ff2_array(x: np.ndarray) -> np.ndarray:
+    """sphere_ff(x)^2 at each x (the bounds are built on many bins)."""
+    out = np.empty(x.size)
+    for i in range(x.size):
+        out[i] = sphere_ff(x[i]) ** 2
+    return out
+
+
 @lru_cache(maxsize=64)
 def _j2_zeros(x_max: float) -> np.ndarray:
     """Zeros of the spherical Bessel j2 in (0, x_max]: the extrema of 3 j1(x)/x
@@ -123,7 +132,8 @@ def ff2_sup(kind: int, q2_lo, q2_hi, R: float, s: float) -> np.ndarray:
     if kind == FF_NONE:
         return np.ones(q2_lo.shape)
     x_lo, x_hi = np.sqrt(q2_lo) * R, np.sqrt(q2_hi) * R
-    g2 = np.maximum([sphere_ff(x) ** 2 for x in x_lo], [sphere_ff(x) ** 2 for x in x_hi])
+    g2 = np.maximum(_sphere_ff2_array(x_lo.ravel()).reshape(x_lo.shape),
+                    _sphere_ff2_array(x_hi.ravel()).reshape(x_hi.shape))
     zeros = _j2_zeros(float(np.ceil(x_hi.max() if x_hi.size else 0.0)))
     for z in zeros:
         inside = (x_lo <= z) & (z <= x_hi)

@@ -53,6 +53,19 @@ def pack_site(*, R_earth: float, depth: float, rho: float, rock, table_cos=(), t
     return np.concatenate([head, rock, [table_cos.size], table_cos, table_X]).astype(np.float64)
 
 
+@njit(cache=True, nogil=True)
+def _interp(x: float, xp, fp) -> float:
+    """Linear interpolation of the points (xp, fp) at x, xp increasing, constant beyond the ends
+    (np.interp for one number, without the array it allocates)."""
+    n = xp.size
+    if x <= xp[0]:
+        return fp[0]
+    if x >= xp[n - 1]:
+        return fp[n - 1]
+    j = np.searchsorted(xp, x, side="right") - 1
+    return fp[j] + (fp[j + 1] - fp[j]) * (x - xp[j]) / (xp[j + 1] - xp[j])
+
+
 @njit(cache=True)
 def rock_path(cos_zenith: float, R: float, depth: float) -> float:
     """Length of the straight path [same unit as R] from the surface of a sphere of radius R
@@ -96,8 +109,8 @@ def transport(E0: float, cos_zenith: float, m: float, mu_muB: float, site, lifet
     n = int(site[SITE_N]) if site.size > SITE_N else 0
     rho = site[SITE_RHO]
     if n > 0 and cos_zenith >= site[SITE_TABLE]:  # tabulated slant depth [g/cm^2] vs cos
-        X = np.interp(cos_zenith, site[SITE_TABLE:SITE_TABLE + n],
-                      site[SITE_TABLE + n:SITE_TABLE + 2 * n])
+        X = _interp(cos_zenith, site[SITE_TABLE:SITE_TABLE + n],
+                    site[SITE_TABLE + n:SITE_TABLE + 2 * n])
         path = X / rho * 10.0
     else:
         path = rock_path(cos_zenith, site[SITE_R_EARTH], site[SITE_DEPTH])
@@ -112,3 +125,195 @@ def transport(E0: float, cos_zenith: float, m: float, mu_muB: float, site, lifet
     if math.isfinite(lifetime):
         surv = math.exp(-proper_length(E0, E1, m, mu_muB, mat, X) / rho * 10.0 / lifetime)
     return E1, path, surv
+
+
+# -- range table: the CSDA transport by the dipole's range -----------------------------------
+# The energy loss of Eq. (22) is autonomous, so the column density from ln p = u_a down to u_b
+# is R(u_a) - R(u_b), R(u) the column that stops a dipole of momentum e^u (its CSDA range). R is
+# tabulated once per run (composite Gauss-Legendre, `_column`, relative accuracy ~1e-13) at
+# nodes u_k and interpolated by cubic Hermite polynomials with the exact slopes dR/du =
+# `_dX_dlnp` (error ~ h^4 R''''/384 for a node spacing h); the density-effect kinks
+# (beta gamma = 10^x0, 10^x1) are nodes, with one-sided slopes, so every piece is smooth. The
+# proper length c tau integral (m/p) dX is tabulated the same way. E after a column X solves
+# R(u1) = R(u0) - X: a search over the tabulated R_k and Newton's method on the cubic piece.
+
+#: Node spacing in ln p: with it the table reproduces `propagate_dipole` to ~1e-12 relative.
+RT_STEP = 2e-3
+#: Range-table layout (`range_table`): RT_N = n nodes, RT_MASS m [MeV], RT_U_TOP the last node
+#: (larger ln p fall back to `transport`), RT_T_STOP the stopping kinetic energy [MeV]
+#: (energy_loss.stop_kinetic), then from RT_NODES n blocks of n values: the nodes
+#: u_k = ln(p_k / MeV), R_k [g/cm^2], the slope dR/du just right of u_k and just left of u_k,
+#: the proper column P_k = integral (m / p) dX [g/cm^2] and its slopes right and left.
+RT_N, RT_MASS, RT_U_TOP, RT_T_STOP, RT_NODES = 0, 1, 2, 3, 4
+(RT_U, RT_R, RT_DR_RIGHT, RT_DR_LEFT, RT_P, RT_DP_RIGHT, RT_DP_LEFT) = range(7)
+
+
+def _range_nodes(m: float, mat, E_top: float) -> np.ndarray:
+    """ln p nodes [ln MeV] from the stopping point to E_top [MeV] total energy: steps of at
+    most RT_STEP, the density-effect kinks included."""
+    t_stop = stop_kinetic(m)
+    u_lo = 0.5 * math.log((m + t_stop) ** 2 - m * m)
+    u_hi = 0.5 * math.log(max(E_top * E_top - m * m, (m + 2 * t_stop) ** 2 - m * m))
+    kinks = [math.log(m) + x * math.log(10.0) for x in (mat[ROCK_X0], mat[ROCK_X1])]
+    cuts = sorted([u_lo, u_hi] + [k for k in kinks if u_lo < k < u_hi])
+    pieces = [np.linspace(a, b, max(2, int(math.ceil((b - a) / RT_STEP)) + 1))
+              for a, b in zip(cuts[:-1], cuts[1:])]
+    return np.unique(np.concatenate(pieces))
+
+
+@njit(cache=True)
+def _range_columns(u, m, mu_muB, mat):
+    """R_k, slopes right and left, P_k and its slopes at the nodes u (see RT_* layout)."""
+    n = u.size
+    out = np.zeros((6, n))
+    args = (mat[ROCK_Z_OVER_A], mat[ROCK_I], mat[ROCK_RHO], mat[ROCK_A], mat[ROCK_K],
+            mat[ROCK_X0], mat[ROCK_X1], mat[ROCK_CBAR], mat[ROCK_DELTA0])
+    for k in range(n):
+        for side, row in ((1.0, 1), (-1.0, 2)):  # one-sided: a kink node has two slopes
+            uk = u[k] + side * 1e-12 * max(1.0, abs(u[k]))
+            out[row, k] = _dX_dlnp(uk, m, mu_muB, *args)
+            out[row + 3, k] = m / math.exp(uk) * out[row, k]
+        if k > 0:
+            width = u[k] - u[k - 1]
+            colR, colP = 0.0, 0.0
+            for i in range(_GL_X.size):  # one smooth piece: 8-point Gauss-Legendre
+                ui = u[k - 1] + 0.5 * width * (1.0 + _GL_X[i])
+                d = _dX_dlnp(ui, m, mu_muB, *args)
+                colR += _GL_W[i] * d
+                colP += _GL_W[i] * m / math.exp(ui) * d
+            out[0, k] = out[0, k - 1] + 0.5 * width * colR
+            out[3, k] = out[3, k - 1] + 0.5 * width * colP
+    return out
+
+
+def range_table(m: float, mu_muB: float, site: np.ndarray, E_top: float) -> np.ndarray:
+    """The range table (RT_* layout) of a dipole of mass m [MeV] and moment mu_muB [mu_B] in
+    the rock of a site array, for total energies up to E_top [MeV]."""
+    mat = np.ascontiguousarray(site[SITE_ROCK:SITE_ROCK + ROCK_SIZE])
+    u = _range_nodes(m, mat, E_top)
+    cols = _range_columns(u, float(m), float(mu_muB), mat)
+    head = at_offsets({RT_N: u.size, RT_MASS: m, RT_U_TOP: u[-1], RT_T_STOP: stop_kinetic(m)},
+                      size=RT_NODES)
+    return np.concatenate([head, u, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _hermite(t, h, ya, yb, da, db):
+    """Cubic Hermite polynomial on a piece of width h at t in [0, 1] (values ya, yb, slopes
+    da, db at its ends), and its derivative in t."""
+    t2 = t * t
+    t3 = t2 * t
+    y = ((2 * t3 - 3 * t2 + 1) * ya + (t3 - 2 * t2 + t) * h * da + (3 * t2 - 2 * t3) * yb
+         + (t3 - t2) * h * db)
+    dy = ((6 * t2 - 6 * t) * (ya - yb) + (3 * t2 - 4 * t + 1) * h * da + (3 * t2 - 2 * t) * h * db)
+    return y, dy
+
+
+@njit(cache=True, nogil=True)
+def _piece(rt, n, u):
+    """Index k of the table piece [u_k, u_k+1] holding u (nodes near-uniform: a guess and a
+    short walk)."""
+    nodes = rt[RT_NODES + RT_U * n:RT_NODES + (RT_U + 1) * n]
+    k = int((u - nodes[0]) / (nodes[n - 1] - nodes[0]) * (n - 1))
+    k = min(max(k, 0), n - 2)
+    while k > 0 and u < nodes[k]:
+        k -= 1
+    while k < n - 2 and u >= nodes[k + 1]:
+        k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _table_value(rt, n, row, u):
+    """Hermite interpolation of the tabulated column `row` (RT_R or RT_P) at ln p = u."""
+    return _table_value_at(rt, n, row, u, _piece(rt, n, u))
+
+
+@njit(cache=True, nogil=True)
+def _table_value_at(rt, n, row, u, k):
+    """`_table_value` in the known piece k."""
+    U = RT_NODES + RT_U * n
+    Y = RT_NODES + row * n
+    D = RT_NODES + (row + 1) * n
+    h = rt[U + k + 1] - rt[U + k]
+    t = (u - rt[U + k]) / h
+    return _hermite(t, h, rt[Y + k], rt[Y + k + 1], rt[D + k], rt[D + n + k + 1])[0]
+
+
+@njit(cache=True, nogil=True)
+def _invert_range(rt, n, R1, k):
+    """ln p [ln MeV] at which the tabulated range is R1 (0 < R1 <= R_k+1): the piece by a
+    search down from piece k (galloping, then bisection: few steps for a small loss), then
+    Newton's method on its cubic (to 1e-12 of the piece's width, ~1e-15 in ln p)."""
+    U = RT_NODES + RT_U * n
+    Y = RT_NODES + RT_R * n
+    D = RT_NODES + RT_DR_RIGHT * n
+    hi, step = k + 1, 1  # R[hi] >= R1; find lo with R[lo] <= R1
+    lo = max(hi - step, 0)
+    while lo > 0 and rt[Y + lo] > R1:
+        hi, step = lo, 2 * step
+        lo = max(hi - step, 0)
+    while hi - lo > 1:  # R[lo] <= R1 < R[hi] (or lo = 0)
+        mid = (lo + hi) // 2
+        if rt[Y + mid] > R1:
+            hi = mid
+        else:
+            lo = mid
+    k = lo
+    h = rt[U + k + 1] - rt[U + k]
+    ya, yb, da, db = rt[Y + k], rt[Y + k + 1], rt[D + k], rt[D + n + k + 1]
+    t = (R1 - ya) / (yb - ya)
+    for _ in range(8):
+        y, dy = _hermite(t, h, ya, yb, da, db)
+        step_t = (y - R1) / dy
+        t = min(max(t - step_t, 0.0), 1.0)
+        if abs(step_t) < 1e-12:
+            break
+    return rt[U + k] + t * h
+
+
+@njit(cache=True, nogil=True)
+def transport_tabulated(E0: float, cos_zenith: float, mu_muB: float, site, rt,
+                        lifetime: float):
+    """`transport` with the range table rt (RT_* layout, `range_table` for this dipole and
+    site): (E at the detector [MeV], path [mm], survival probability). Energies above the
+    table use `transport` itself."""
+    n = int(rt[RT_N])
+    m = rt[RT_MASS]
+    t_stop = rt[RT_T_STOP]
+    if E0 - m <= t_stop:
+        return transport(E0, cos_zenith, m, mu_muB, site, lifetime)
+    u0 = 0.5 * math.log(E0 * E0 - m * m)
+    if u0 > rt[RT_U_TOP]:
+        return transport(E0, cos_zenith, m, mu_muB, site, lifetime)
+    path, X = _path_column(cos_zenith, site)
+    k0 = _piece(rt, n, u0)
+    R1 = _table_value_at(rt, n, RT_R, u0, k0) - X
+    if X <= 0.0:
+        return E0, path, 1.0
+    if R1 <= 0.0:
+        return m, path, 0.0
+    u1 = _invert_range(rt, n, R1, k0)
+    p1 = math.exp(u1)
+    E1 = math.sqrt(p1 * p1 + m * m)
+    if E1 - m <= t_stop:
+        return m, path, 0.0
+    surv = 1.0
+    if math.isfinite(lifetime):
+        proper = _table_value(rt, n, RT_P, u0) - _table_value(rt, n, RT_P, u1)
+        surv = math.exp(-proper / site[SITE_RHO] * 10.0 / lifetime)
+    return E1, path, surv
+
+
+@njit(cache=True, nogil=True)
+def _path_column(cos_zenith, site):
+    """(path [mm], column X [g/cm^2]) through the site's rock from cos_zenith (slant table
+    for cos_zenith >= its first node, else the Earth chord)."""
+    n = int(site[SITE_N]) if site.size > SITE_N else 0
+    rho = site[SITE_RHO]
+    if n > 0 and cos_zenith >= site[SITE_TABLE]:
+        X = _interp(cos_zenith, site[SITE_TABLE:SITE_TABLE + n],
+                    site[SITE_TABLE + n:SITE_TABLE + 2 * n])
+        return X / rho * 10.0, X
+    path = rock_path(cos_zenith, site[SITE_R_EARTH], site[SITE_DEPTH])
+    return path, rho * path / 10.0

@@ -198,10 +198,9 @@ def emin_array(T, m: float, M: float) -> np.ndarray:
     return (m * m + 2 * M * T) * (T + np.sqrt(T * (T + 2 * M))) / (4 * M * T)
 
 
-def t_bracket_sup(T_edges, m: float, M: float, spin: int, E_max: float = math.inf
-                  ) -> np.ndarray:
+def t_bracket_sup(T_edges, m: float, M: float, spin: int, E_max=math.inf) -> np.ndarray:
     """Upper bound, per bin [T_edges[k], T_edges[k+1]], of T B(E, T) over all kinematically
-    allowed E <= E_max (E_max = inf: all E).
+    allowed E <= E_max (E_max = inf: all E; an array of k energies: one row per E_max).
 
     For (u = 1/E, T) in the bin, T B <= g(u) = 1 - A u - B u^2 with A = a(T_lo) (a increases
     with T) and B = b(T_hi) (b decreases with T); u runs over [1/E_max, u_hi] with
@@ -212,7 +211,7 @@ def t_bracket_sup(T_edges, m: float, M: float, spin: int, E_max: float = math.in
     Ta, Tb = T_edges[:-1], T_edges[1:]
     A = Ta + m * m / (2 * M)
     B = _b_coefficient(Tb, m, M, spin)
-    u_lo = 0.0 if not math.isfinite(E_max) else 1.0 / (E_max * (1.0 + ENVELOPE_SLACK))
+    u_lo = 1.0 / (np.asarray(E_max, float)[..., None] * (1.0 + ENVELOPE_SLACK))  # 0 for inf
     t_star = threshold_recoil(m, M)
     e_low = np.where(Tb < t_star, emin_array(Tb, m, M),
                      np.where(Ta > t_star, emin_array(Ta, m, M), threshold_energy(m, M)))

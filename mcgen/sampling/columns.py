@@ -11,7 +11,7 @@ from typing import NamedTuple
 import awkward as ak
 import numpy as np
 
-from ..constants import keV
+from ..constants import C_LIGHT, keV
 
 
 class Column(NamedTuple):
@@ -55,6 +55,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("E_vis_keVee", np.float64, "keVee",
            "visible (electron-equivalent) energy: Lindhard-quenched for nuclear recoils when "
            "the detector has quenching, else T_recoil_keV", group="visible"),
+    Column("E_obs_keV", np.float64, "keV",
+           "observed energy: E_vis_keVee smeared by the detector resolution (same unit: keVee "
+           "for quenched nuclear recoils, else keV); = E_vis_keVee without a resolution",
+           group="response"),
+    Column("accepted", np.bool_, "", "E_obs_keV is inside the observed window and passed the "
+           "efficiency draw; events with false are written too (weights: before this cut)",
+           group="response"),
     Column("E_out_MeV", np.float64, "MeV", "total energy of the outgoing particle", row="E_out"),
     Column("px_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, x", row="px_out"),
     Column("py_out_MeV", np.float64, "MeV", "momentum of the outgoing particle, y", row="py_out"),
@@ -70,6 +77,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("src_z_mm", np.float64, "mm", "emission point z", row="sz", group="emission"),
     Column("baseline_mm", np.float64, "mm", "emission point to vertex; NaN if not defined",
            row="L", group="emission"),
+    Column("t_vtx_ns", np.float64, "ns",
+           "time of the interaction (run start = 0): t_emit_ns + baseline_mm / (beta c) of the "
+           "incoming particle (t_emit_ns alone without a baseline); NaN if t_emit_ns is",
+           group="time"),
     Column("vtx_reco_x_mm", np.float64, "mm", "reconstructed vertex x (detector resolution)",
            row="rx", group="reco"),
     Column("vtx_reco_y_mm", np.float64, "mm", "reconstructed vertex y", row="ry", group="reco"),
@@ -95,6 +106,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("decay_z_mm", np.float64, "mm", "decay point of N, z", row="d_z", group="decay"),
     Column("decay_dt_ns", np.float64, "ns", "lab time from the interaction to the decay of N",
            row="d_dt", group="decay"),
+    Column("t_decay_ns", np.float64, "ns", "time of the decay of N (run start = 0): t_vtx_ns + "
+           "decay_dt_ns; NaN if N does not decay or the run has no time structure",
+           group="decay"),
     Column("decay_inside", np.bool_, "", "the decay point is inside the fiducial volume",
            row="d_in", group="decay"),
     Column("decay_p_inside", np.float64, "1",
@@ -108,21 +122,48 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 #: Optional jagged final state (run option final_state): uproot writes the record "fs" as the
-#: branches nfs (count), fs_pdg, fs_E_MeV, fs_px_MeV, fs_py_MeV, fs_pz_MeV, fs_vertex. A
-#: decaying N is replaced by its daughters, which start at the decay vertex (fs_vertex = 1).
+#: branches nfs (count), fs_pdg, fs_E_MeV, fs_Ekin_MeV, fs_mass_MeV, fs_px_MeV, fs_py_MeV,
+#: fs_pz_MeV, fs_vertex: what a Geant4 primary generator needs (G4PrimaryParticle takes the PDG
+#: id, the kinetic energy or the momentum, and the mass). A decaying N is replaced by its
+#: daughters, which start at the decay vertex (fs_vertex = 1); the recoil is always last.
 FINAL_STATE_BRANCHES: tuple[Column, ...] = (
     Column("nfs", np.int32, "", "number of outgoing particles (final_state = true)"),
     Column("fs_pdg", np.int32, "", "PDG id of each outgoing particle (projectile side, recoil)"),
     Column("fs_E_MeV", np.float64, "MeV", "total energy of each outgoing particle"),
+    Column("fs_Ekin_MeV", np.float64, "MeV", "kinetic energy of each outgoing particle (the "
+           "recoil's is T_recoil_keV, exactly)"),
+    Column("fs_mass_MeV", np.float64, "MeV", "mass of each outgoing particle (the one the "
+           "kinematics used: E^2 = p^2 + m^2)"),
     Column("fs_px_MeV", np.float64, "MeV", "momentum x of each outgoing particle"),
     Column("fs_py_MeV", np.float64, "MeV", "momentum y of each outgoing particle"),
     Column("fs_pz_MeV", np.float64, "MeV", "momentum z of each outgoing particle"),
     Column("fs_vertex", np.int32, "", "where each particle starts: 0 the interaction vertex "
            "(vtx_*_mm), 1 the decay point of N (decay_*_mm, decay_dt_ns later)"),
 )
+#: Record fields of events["fs"], in branch order, with their dtypes.
+FINAL_STATE_FIELDS: tuple[tuple[str, type], ...] = tuple(
+    (c.name[3:], c.dtype) for c in FINAL_STATE_BRANCHES[1:])
 FINAL_STATE_TYPE = ak.types.from_datashape(
-    "var * {pdg: int32, E_MeV: float64, px_MeV: float64, py_MeV: float64, pz_MeV: float64, "
-    "vertex: int32}", highlevel=False)
+    "var * {" + ", ".join(f"{n}: {np.dtype(t).name}" for n, t in FINAL_STATE_FIELDS) + "}",
+    highlevel=False)
+
+
+def vertex_times(ev: dict, m_in_MeV: np.ndarray) -> dict[str, np.ndarray]:
+    """Absolute times [ns] of the interaction (t_vtx_ns) and, where the decay branches exist,
+    of the decay of N (t_decay_ns), from the event branches: t_vtx = t_emit + L / (beta c),
+    beta = p / E of the incoming particle of mass m_in_MeV (straight flight from the emission
+    point over the baseline L; no baseline: t_emit, the arrival time of a far source)."""
+    n = ev["E_in_MeV"].size
+    t_emit = ev.get("t_emit_ns", np.full(n, np.nan))
+    L = ev.get("baseline_mm", np.full(n, np.nan))
+    E = ev["E_in_MeV"]
+    beta = np.sqrt(np.maximum((E - m_in_MeV) * (E + m_in_MeV), 0.0)) / E
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flight = np.where(np.isfinite(L), L / (beta * C_LIGHT), 0.0)
+    out = {"t_vtx_ns": t_emit + flight}
+    if "decay_dt_ns" in ev:
+        out["t_decay_ns"] = out["t_vtx_ns"] + ev["decay_dt_ns"]
+    return out
 
 
 #: Rows of the float64 array the event kernel fills, in order.
@@ -137,7 +178,8 @@ BRANCH_TYPES = {c.name: c.dtype for c in COLUMNS}
 BRANCH_UNITS = {c.name: c.unit for c in COLUMNS}
 #: Optional groups -> their branches. Emission points and baselines (near source, or a far
 #: source with a distance), emission times (a time model), reconstructed vertices (vertex
-#: resolution), surface energy, rock path and zenith (a site), visible energy (quenching), decay
+#: resolution), surface energy, rock path and zenith (a site), visible energy (quenching), observed
+#: energy and acceptance (a detector [response]: resolution, efficiency or observed window), decay
 #: of the outgoing particle (dipole-portal upscattering with m_N > 0).
 OPTIONAL_GROUPS: dict[str, tuple[str, ...]] = {}
 for _c in COLUMNS:

@@ -1,13 +1,15 @@
 """The event kernel: exact rejection sampling of (channel, E, T, emission point, vertex) and the
 final state.
 
-Proposal: a channel-and-energy cell c is drawn with probability proportional to its weight,
-E uniform in the cell (a line: its energy), T from g_c(T) = h_cj / T (piecewise log-uniform over
-the channel's T bins j) restricted to the open recoil range [Ta(E), Tb(E)]; for a near source
-an emission point uniform in the source volume and a vertex uniform in the fiducial volume.
-The event is accepted with probability
+Proposal: a channel-and-energy cell c is drawn with probability proportional to its weight
+(a guide table finds it in a few steps), E uniform in the cell (a line: its energy), T from
+g_c(T) = h_cj / T (piecewise log-uniform over the channel's T bins j, with the bounds h_cj of
+the cell's row: a bound of T dsigma/dT for the energies of the cell's group, mcgen.sampling.plan)
+restricted to the open recoil range [Ta(E), Tb(E)]; for a near source a vertex uniform in a box
+v drawn by volume / L_v^2 (mcgen.sampling.vertex; rejected outside the fiducial volume) and an
+emission point uniform in the source volume. The event is accepted with probability
 
-    flux(E) [G_c(Tb) - G_c(Ta)] T dsigma/dT(E, T) / (H_c h_cj) x (L_min / L)^2 x P_osc(E, L)
+    flux(E) [G_c(Tb) - G_c(Ta)] T dsigma/dT(E, T) / (H_c h_cj) x (L_v / L)^2 x P_osc(E, L)
 
 (the last two factors for near sources / oscillating components), <= 1 by construction, G_c
 being the integral of g_c. The accepted events are distributed exactly as
@@ -25,6 +27,18 @@ from numba import njit
 
 from ..constants import C_LIGHT
 from ..geometry import DirectionKind, exit_distance, sample_point
+from ..geometry.shapes import (
+    BOX_LX,
+    BOX_LY,
+    BOX_LZ,
+    CYL_HEIGHT,
+    CYL_RADIUS,
+    SHAPE_CX,
+    SHAPE_CY,
+    SHAPE_CZ,
+    SPH_RADIUS,
+    ShapeKind,
+)
 from ..physics.decay import (
     DEC_CTAU,
     DEC_MAJORANA,
@@ -40,7 +54,7 @@ from ..physics.decay import (
 from ..physics.dispatch import dsigma_dT, flux
 from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
 from ..physics.oscillation import p_ee_3plus1
-from ..physics.propagation import transport
+from ..physics.propagation import transport_tabulated
 from ..physics.spectra import table_linear
 from ..sources.base import (
     TIME_N,
@@ -84,17 +98,36 @@ R_D_PDG = ROW["d_pdg"]  # signed PDG id of the neutral daughter
 
 # Grouped arguments of `sample_events`, built once per run by mcgen.sampling.plan.Plan (numba
 # types a NamedTuple of arrays and scalars as a struct: one argument, fields by name).
+#: Columns of Placement.v_box: lower corner x, y, z, upper corner x, y, z [mm], the box's
+#: distance bound L_v [mm] (a padding column: one 64-byte row per box).
+BOX_LO, BOX_HI, BOX_L = 0, 3, 6
+BOX_SIZE = 8
+#: Columns of Cells.table: energy cell at the surface [MeV]; arrival cos(zenith) bin (angular
+#: proposal; else -1, 1); largest zenith pdf in it; H = largest flux in the cell x integral of g
+#: over the reachable T [mm^2 x flux]; channel index; row of the T bounds (TEnvelopes.h, .G).
+(CELL_E_LO, CELL_E_HI, CELL_C_LO, CELL_C_HI, CELL_DMAX, CELL_H, CELL_CHAN,
+ CELL_ROW) = range(8)
+CELL_SIZE = 8
+
+
 class Cells(NamedTuple):
-    """Proposal cells (channel x energy bin x cos(zenith) bin), one entry per cell."""
+    """Proposal cells (channel x energy cell x cos(zenith) bin): the cumulative weights, their
+    guide, and one row of CELL_SIZE numbers per cell (a proposal reads one 64-byte row, one
+    cache line, instead of eight arrays: 10-30 % faster with tens of thousands of cells)."""
 
     cdf: np.ndarray  # cumulative cell weight [expected events]
-    E_lo: np.ndarray  # energy bin at the surface [MeV]
-    E_hi: np.ndarray
-    c_lo: np.ndarray  # arrival cos(zenith) bin (angular proposal; else -1, 1)
-    c_hi: np.ndarray
-    dmax: np.ndarray  # largest zenith pdf in the cos bin
-    H: np.ndarray  # largest flux in the bin x integral of g over the reachable T [mm^2 x flux]
-    chan: np.ndarray  # channel index (int64)
+    guide: np.ndarray  # guide[g]: where the search for the weight g / guide.size x total starts
+    table: np.ndarray  # (cells, CELL_SIZE): the columns CELL_* (channel and row as floats)
+
+    @property
+    def chan(self) -> np.ndarray:
+        """Channel index of each cell (int64)."""
+        return self.table[:, CELL_CHAN].astype(np.int64)
+
+    @property
+    def row(self) -> np.ndarray:
+        """Row of T bounds of each cell (int64)."""
+        return self.table[:, CELL_ROW].astype(np.int64)
 
 
 class Channels(NamedTuple):
@@ -115,16 +148,21 @@ class Channels(NamedTuple):
 
 
 class TEnvelopes(NamedTuple):
-    """Per-channel T proposal g(T) = h[i, j] / T on [exp(ln[i, j]), exp(ln[i, j + 1])]."""
+    """T proposals g(T) = h[r, j] / T on [exp(ln[i, j]), exp(ln[i, j + 1])]: the bins of
+    channel i, and rows r of bounds (one per channel and group of energy bins, so that a cell
+    of low energy proposes with the bound of its own energies)."""
 
-    ln: np.ndarray  # ln of the bin edges [ln MeV] (row i padded with zeros)
-    h: np.ndarray  # bound on T dsigma/dT in each bin [mm^2]
-    G: np.ndarray  # integral of g from the first edge to each edge [mm^2]
+    ln: np.ndarray  # ln of the bin edges of each channel [ln MeV] (row i padded with zeros)
     n: np.ndarray  # number of bins of channel i (int64)
+    h: np.ndarray  # bound on T dsigma/dT in each bin, per row [mm^2]
+    G: np.ndarray  # integral of g from the first edge to each edge, per row [mm^2]
 
 
 class Placement(NamedTuple):
-    """Where the source and the vertex are (mcgen.geometry.Layout) and how particles arrive."""
+    """Where the source and the vertex are (mcgen.geometry.Layout) and how particles arrive.
+    A near source's vertex is proposed in boxes v (mcgen.sampling.vertex) with probability
+    proportional to volume / L_v^2, L_v a lower bound of the distance between the box and the
+    source, and accepted with (L_v / L)^2."""
 
     fid_kind: int  # fiducial volume shape (mcgen.geometry.shapes) and parameters [mm]
     fid_p: np.ndarray
@@ -134,6 +172,9 @@ class Placement(NamedTuple):
     dir_kind: int  # far-source direction model (DirectionKind) and its parameters
     dir_p: np.ndarray
     distance: float  # far baseline [mm] (NaN: unknown)
+    v_cdf: np.ndarray  # vertex boxes (near): cumulative weight, guide (as Cells.guide),
+    v_guide: np.ndarray
+    v_box: np.ndarray  # (boxes, BOX_SIZE): lower corner, upper corner [mm], bound L_v [mm]
 
 
 class Rock(NamedTuple):
@@ -142,20 +183,101 @@ class Rock(NamedTuple):
     on: bool  # propagate (far isotropic or zenith-table sources under a site)
     site_p: np.ndarray  # site array
     mu: float  # magnetic moment [mu_B] of the energy loss
+    rt: np.ndarray  # range tables (propagation.range_table), one row per component
+    rt_row: np.ndarray  # row of rt of each channel (int64)
 
 
-@njit(cache=True, nogil=True)
-def _G(ln_e, G, h, nb, lnT):
-    """Integral of the T proposal g = h_j / T from the first edge to T = exp(lnT)."""
+# Why the kernels below are compiled without numba's reference counting (_nrt=False): numba
+# counts references to every array, view and NamedTuple member passed to a function (an atomic
+# increment and decrement, ~5-15 ns a call, not pruned in this loop); per-trial helpers taking
+# arrays, and the per-trial row views (t_G[r], p[i] ...), cost 10-30 % of the sampling. These
+# kernels allocate nothing (no array is created, only views of their arguments), which is what
+# _nrt=False requires; it is why small helpers taking arrays cost nothing here.
+KERNEL = dict(cache=True, nogil=True, _nrt=False)
+
+
+@njit(**KERNEL, inline="always")
+def _pick(cdf, guide, u):
+    """The cell c of the cumulative weights cdf with cdf[c - 1] <= u x total < cdf[c] (the
+    last cell for u x total >= total), found from the guide table's start (a few steps): the
+    same cell as np.searchsorted(cdf, u * total, side="right")."""
+    last = cdf.size - 1
+    x = u * cdf[last]
+    c = guide[min(int(u * guide.size), guide.size - 1)]
+    while c > 0 and cdf[c - 1] > x:
+        c -= 1
+    while c < last and cdf[c] <= x:
+        c += 1
+    return c
+
+
+@njit(**KERNEL, inline="always")
+def _bin_of(ln_e, nb, lnT):
+    """Bin j of the (nearly uniform) edges ln_e[0..nb] with ln_e[j] <= lnT < ln_e[j + 1]
+    (0 <= j < nb; lnT inside): a guess from the mean spacing and a short walk."""
+    j = int((lnT - ln_e[0]) / (ln_e[nb] - ln_e[0]) * nb)
+    j = min(max(j, 0), nb - 1)
+    while j > 0 and lnT < ln_e[j]:
+        j -= 1
+    while j < nb - 1 and lnT >= ln_e[j + 1]:
+        j += 1
+    return j
+
+
+@njit(**KERNEL, inline="always")
+def _G(ln_e, G, h, nb, T):
+    """Integral of the T proposal g = h_j / T from the first edge to T [MeV]."""
+    lnT = math.log(T)
     if lnT <= ln_e[0]:
         return 0.0
     if lnT >= ln_e[nb]:
         return G[nb]
-    j = np.searchsorted(ln_e[: nb + 1], lnT, side="right") - 1
+    j = _bin_of(ln_e, nb, lnT)
     return G[j] + h[j] * (lnT - ln_e[j])
 
 
-@njit(cache=True, nogil=True)
+@njit(**KERNEL, inline="always")
+def _draw_T(ln_e, G, h, nb, Ta, Tb, T_first, u):
+    """T [MeV] from g = h_j / T restricted to [Ta, Tb] by inverse CDF at u, the bound h_j of
+    its bin (0: no proposal) and the integral of g over [Ta, Tb]. T_first: the first edge
+    exp(ln_e[0]) [MeV] (the channel's T_lo: Ta is often there, where G = 0 needs no log)."""
+    Ga = 0.0 if Ta <= T_first else _G(ln_e, G, h, nb, Ta)
+    Gb = _G(ln_e, G, h, nb, Tb)
+    y = Ga + u * (Gb - Ga)
+    j = min(max(np.searchsorted(G[: nb + 1], y, side="right") - 1, 0), nb - 1)
+    h_j = h[j]
+    if h_j <= 0.0:
+        return 0.0, 0.0, 0.0
+    return min(max(math.exp(ln_e[j] + (y - G[j]) / h_j), Ta), Tb), h_j, Gb - Ga
+
+
+@njit(**KERNEL, inline="always")
+def _inside(kind, p, x, y, z):
+    """Whether the point (x, y, z) [mm] lies in the shape (kind, p) (mcgen.geometry.shapes
+    layout; boundaries included, as Shape.contains)."""
+    dx, dy, dz = x - p[SHAPE_CX], y - p[SHAPE_CY], z - p[SHAPE_CZ]
+    if kind == ShapeKind.CYLINDER:
+        return dx * dx + dy * dy <= p[CYL_RADIUS] ** 2 and abs(dz) <= 0.5 * p[CYL_HEIGHT]
+    if kind == ShapeKind.BOX:
+        return (abs(dx) <= 0.5 * p[BOX_LX] and abs(dy) <= 0.5 * p[BOX_LY]
+                and abs(dz) <= 0.5 * p[BOX_LZ])
+    if kind == ShapeKind.SPHERE:
+        return dx * dx + dy * dy + dz * dz <= p[SPH_RADIUS] ** 2
+    return False
+
+
+@njit(**KERNEL, inline="always")
+def _vertex_near(rng, place):
+    """A near source's vertex [mm] uniform in a box drawn from the vertex boxes, the box's
+    distance bound L_v [mm], and whether the point is in the fiducial volume."""
+    box = place.v_box[_pick(place.v_cdf, place.v_guide, rng.random())]
+    x = _between(box[BOX_LO], box[BOX_HI], rng.random())
+    y = _between(box[BOX_LO + 1], box[BOX_HI + 1], rng.random())
+    z = _between(box[BOX_LO + 2], box[BOX_HI + 2], rng.random())
+    return (x, y, z), box[BOX_L], _inside(place.fid_kind, place.fid_p, x, y, z)
+
+
+@njit(**KERNEL)
 def sample_time(kind, p, rng):
     """Emission time [ns] for a time model (mcgen.sources.base.TimeKind; parameter layouts
     TIME_* there); NaN for TimeKind.NONE."""
@@ -179,7 +301,7 @@ def sample_time(kind, p, rng):
     return math.nan  # TimeKind.NONE (other codes are refused by TimeModel)
 
 
-@njit(cache=True, nogil=True)
+@njit(**KERNEL)
 def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_chan):
     """Fill out[:, :n] (rows of mcgen.sampling.columns) and out_chan[:n]; return (trials,
     violations). Arguments: the groups Cells, Channels, TEnvelopes, Placement, Rock (built by
@@ -191,105 +313,70 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
     detector energy, times the survival probability. With a zenith table (dir_kind 2)
     cos(zenith) is likewise drawn in the cell and accepted with pdf(cos) / cells.dmax. The decay
     rows of `out` (from ROW_DECAY) are filled only when some channel decays (chans.dec)."""
-    # Why this loop holds every draw, table look-up and output row, and its helpers take plain
-    # numbers and are inlined by numba (inline="always"): numba reference-counts each array,
-    # Generator and NamedTuple member passed to a function, ~5-15 ns a call that LLVM does not
-    # prune here. Helpers taking the groups made sampling 3x slower; taking rng or `out`, or
-    # left for LLVM to inline, 5-20 % slower (benchmarks/README.md). Hence also the groups are
-    # unpacked once per call, here.
-    cdf, E_lo, E_hi, c_lo, c_hi, dmax, H, cell_chan = cells
-    proc, p, T_lo, T_hi, spec_kind, spec_p, time_kind, time_p, osc, life, dec, osc_p = chans
-    t_ln, t_h, t_G, t_n = tenv
-    fid_kind, fid_p, src_kind, src_p, L_min, dir_kind, dir_p, distance = place
-    rock_on, site_p, mu = rock
-    zenith = dir_kind == DirectionKind.ZENITH_TABLE
-    angular = rock_on or zenith
-    near = src_kind >= 0
-    any_decay = dec[:, DEC_NMODES].max() > 0.0
-    last = cdf.size - 1
+    proc, p, T_lo, T_hi, spec_kind, spec_p = chans[:6]
+    near = place.src_kind >= 0
+    zenith = place.dir_kind == DirectionKind.ZENITH_TABLE
+    angular = rock.on or zenith
+    any_decay = _any_decay(chans.dec)
     trials = 0
     violations = 0
     k = 0
     while k < n:  # one proposal per pass
         trials += 1
-        c = min(np.searchsorted(cdf, rng.random() * cdf[last], side="right"), last)
-        i = cell_chan[c]
-        E_s = _between(E_lo[c], E_hi[c], rng.random())
+        cell = cells.table[_pick(cells.cdf, cells.guide, rng.random())]
+        i, r = int(cell[CELL_CHAN]), int(cell[CELL_ROW])
+        E_s = _between(cell[CELL_E_LO], cell[CELL_E_HI], rng.random())
         m1, m3, M = p[i, 0], p[i, 1], p[i, 2]
-        cz = _between(c_lo[c], c_hi[c], rng.random()) if angular else 0.0
-        surv = table_linear(cz, dir_p) / dmax[c] if zenith else 1.0
-        if rock_on:
-            E, path, s_rock = transport(E_s, cz, m1, mu, site_p, life[i])
+        cz = _between(cell[CELL_C_LO], cell[CELL_C_HI], rng.random()) if angular else 0.0
+        surv = table_linear(cz, place.dir_p) / cell[CELL_DMAX] if zenith else 1.0
+        E, path = E_s, 0.0
+        if rock.on:
+            E, path, s_rock = transport_tabulated(E_s, cz, rock.mu, rock.site_p,
+                                                  rock.rt[rock.rt_row[i]], chans.life[i])
             surv *= s_rock
             if surv <= 0.0:
                 continue
-        else:
-            E, path = E_s, 0.0
         Ta, Tb = _T_window(T_lo[i], T_hi[i], E, m1, m3, M)
         u_T = rng.random()
         u_acc = rng.random()
-        if near:  # emission point, then vertex
-            s_pt = sample_point(src_kind, src_p, rng)
-            v_pt = sample_point(fid_kind, fid_p, rng)
-            dx, dy, dz = v_pt[0] - s_pt[0], v_pt[1] - s_pt[1], v_pt[2] - s_pt[2]
-            L = math.sqrt(dx * dx + dy * dy + dz * dz)
-        else:
-            L = distance
+        L_v, L = 0.0, place.distance
+        if near:  # vertex, then emission point
+            v_pt, L_v, inside = _vertex_near(rng, place)
+            s_pt = sample_point(place.src_kind, place.src_p, rng)
+            L = _distance(s_pt, v_pt)
+            if not inside:
+                continue
         if not _open(Ta, Tb, near, L):
             continue
-        # T from g = h_j / T restricted to [Ta, Tb], by inverse CDF (kept in the loop: as an
-        # inlined helper returning a tuple it cost ~3 % on the near-source card)
-        nb = t_n[i]
-        ln_e, G, h = t_ln[i], t_G[i], t_h[i]
-        Ga = _G(ln_e, G, h, nb, math.log(Ta))
-        Gb = _G(ln_e, G, h, nb, math.log(Tb))
-        y_ = Ga + u_T * (Gb - Ga)
-        j = min(max(np.searchsorted(G[: nb + 1], y_, side="right") - 1, 0), nb - 1)
-        h_j = h[j]
+        nb = tenv.n[i]
+        T, h_j, dG = _draw_T(tenv.ln[i], tenv.G[r], tenv.h[r], nb, Ta, Tb, T_lo[i], u_T)
         if h_j <= 0.0:
             continue
-        T = min(max(math.exp(ln_e[j] + (y_ - G[j]) / h_j), Ta), Tb)
-        dG = Gb - Ga
         f = _density(flux(spec_kind[i], spec_p[i], E_s) * dG * T * dsigma_dT(proc[i], p[i], E, T)
-                     * surv, near, L_min, L, osc[i], E, osc_p[0], osc_p[1])
-        env = H[c] * h_j
+                     * surv, near, L_v, L, chans.osc[i], E, chans.osc_p[0], chans.osc_p[1])
+        env = cell[CELL_H] * h_j
         violations += f > env * (1.0 + ENVELOPE_SLACK)
         if u_acc * env > f:
             continue
         # accepted: direction, (far source) vertex and emission point, recoil, time, reco, decay
         if near:
             u = _unit(s_pt, v_pt, L)
-        elif angular:
-            u = _from_uz(-cz, rng.random())
-        elif dir_kind == DirectionKind.FIXED:
-            u = (dir_p[0], dir_p[1], dir_p[2])
         else:
-            u = _from_uz(2.0 * rng.random() - 1.0, rng.random())
-        if not near:
-            v_pt = sample_point(fid_kind, fid_p, rng)
+            u = _far_direction(rng, place.dir_kind, place.dir_p, cz, angular)
+            v_pt = sample_point(place.fid_kind, place.fid_p, rng)
             s_pt = _behind(v_pt, u, L)  # NaN when no distance is known
         rec = _recoil(E, m1, m3, M, T, u, rng.random())
-        out[R_E_IN, k] = E
-        out[R_UX, k], out[R_UY, k], out[R_UZ, k] = u
-        out[R_X, k], out[R_Y, k], out[R_Z, k] = v_pt
-        out[R_T, k] = T
-        out[R_E_OUT, k] = E - T
         p_out = _outgoing(E, m1, u, rec)
-        out[R_PX_OUT, k], out[R_PY_OUT, k], out[R_PZ_OUT, k] = p_out
-        out[R_PX_REC, k], out[R_PY_REC, k], out[R_PZ_REC, k] = rec
-        out[R_T_EMIT, k] = sample_time(time_kind[i], time_p[i], rng)
-        out[R_SX, k], out[R_SY, k], out[R_SZ, k] = s_pt
-        out[R_L, k] = L
+        _fill(out, k, E, u, v_pt, T, p_out, rec, s_pt, L, E_s, path)
+        out[R_T_EMIT, k] = sample_time(chans.time_kind[i], chans.time_p[i], rng)
         out[R_RX, k], out[R_RY, k], out[R_RZ, k] = v_pt
         if vtx_sigma > 0.0:
             out[R_RX, k], out[R_RY, k], out[R_RZ, k] = _smear(
                 v_pt, vtx_sigma, rng.standard_normal(), rng.standard_normal(),
                 rng.standard_normal())
-        out[R_E_SURF, k] = E_s
-        out[R_PATH, k] = path
-        out[R_CZ, k] = -u[2]
-        if dec[i, DEC_NMODES] > 0.0:
-            _decay(rng, dec[i], out, k, E, u, M, T, rec, p_out, v_pt, fid_kind, fid_p)
+        if chans.dec[i, DEC_NMODES] > 0.0:
+            _decay(rng, chans.dec[i], out, k, E, u, M, T, rec, p_out, v_pt, place.fid_kind,
+                   place.fid_p)
         elif any_decay:  # (filling all decay rows with NaN up front costs ~8 % of a decay run)
             out[ROW_DECAY:, k] = math.nan
         out_chan[k] = i
@@ -297,13 +384,51 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
     return trials, violations
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
+def _any_decay(dec):
+    """Whether some channel's outgoing particle decays (a decay row with modes)."""
+    for i in range(dec.shape[0]):
+        if dec[i, DEC_NMODES] > 0.0:
+            return True
+    return False
+
+
+@njit(**KERNEL, inline="always")
+def _far_direction(rng, dir_kind, dir_p, cz, angular):
+    """Flight direction of a far source's particle: from the drawn arrival cos(zenith) cz
+    (angular proposal), the fixed direction, or isotropic."""
+    if angular:
+        return _from_uz(-cz, rng.random())
+    if dir_kind == DirectionKind.FIXED:
+        return dir_p[0], dir_p[1], dir_p[2]
+    return _from_uz(2.0 * rng.random() - 1.0, rng.random())
+
+
+@njit(**KERNEL, inline="always")
+def _fill(out, k, E, u, v_pt, T, p_out, rec, s_pt, L, E_s, path):
+    """The kinematic rows of event k: energies [MeV], direction, vertex and emission point
+    [mm], momenta [MeV], baseline and rock path [mm], arrival cos(zenith)."""
+    out[R_E_IN, k] = E
+    out[R_UX, k], out[R_UY, k], out[R_UZ, k] = u
+    out[R_X, k], out[R_Y, k], out[R_Z, k] = v_pt
+    out[R_T, k] = T
+    out[R_E_OUT, k] = E - T
+    out[R_PX_OUT, k], out[R_PY_OUT, k], out[R_PZ_OUT, k] = p_out
+    out[R_PX_REC, k], out[R_PY_REC, k], out[R_PZ_REC, k] = rec
+    out[R_SX, k], out[R_SY, k], out[R_SZ, k] = s_pt
+    out[R_L, k] = L
+    out[R_E_SURF, k] = E_s
+    out[R_PATH, k] = path
+    out[R_CZ, k] = -u[2]
+
+
+@njit(**KERNEL, inline="always")
 def _between(lo, hi, u):
     """lo + u (hi - lo): uniform in [lo, hi) for u uniform in [0, 1)."""
     return lo + u * (hi - lo)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _T_window(T_lo, T_hi, E, m1, m3, M):
     """(Ta, Tb) [MeV]: the recoil window [T_lo, T_hi] cut to the kinematic range of
     m1 + M -> m3 + M at total energy E [MeV] (empty unless Tb > Ta)."""
@@ -311,38 +436,45 @@ def _T_window(T_lo, T_hi, E, m1, m3, M):
     return max(T_lo, tmin), min(T_hi, tmax)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
+def _distance(a, b):
+    """Distance [mm] between the points a and b."""
+    dx, dy, dz = b[0] - a[0], b[1] - a[1], b[2] - a[2]
+    return math.sqrt(dx * dx + dy * dy + dz * dz)
+
+
+@njit(**KERNEL, inline="always")
 def _open(Ta, Tb, near, L):
     """Whether a proposal can go on: its recoil window [Ta, Tb] is open and, for a near source,
     the emission point and the vertex are apart (L > 0)."""
     return Tb > Ta and (L > 0.0 or not near)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _unit(a, b, L):
     """Unit vector from a to b, L their distance."""
     return (b[0] - a[0]) / L, (b[1] - a[1]) / L, (b[2] - a[2]) / L
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _behind(v, u, L):
     """The point L behind v along u."""
     return v[0] - L * u[0], v[1] - L * u[1], v[2] - L * u[2]
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _density(f, near, L_min, L, oscillates, E, s2, dm2):
-    """The acceptance numerator f = flux(E_s) dG T dsigma/dT(E, T) surv, times (L_min / L)^2
-    for a near source and P_ee(E, L) (sin^2 2theta s2, dm^2 [eV^2]) when the component
-    oscillates (E [MeV], L [mm])."""
+@njit(**KERNEL, inline="always")
+def _density(f, near, L_v, L, oscillates, E, s2, dm2):
+    """The acceptance numerator f = flux(E_s) dG T dsigma/dT(E, T) surv, times (L_v / L)^2
+    for a near source (L_v the distance bound of the vertex box) and P_ee(E, L) (sin^2 2theta
+    s2, dm^2 [eV^2]) when the component oscillates (E [MeV], L [mm])."""
     if near:
-        f *= (L_min / L) ** 2
+        f *= (L_v / L) ** 2
     if oscillates:
         f *= p_ee_3plus1(E, L, s2, dm2)
     return f
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _from_uz(uz, u):
     """Unit vector with z component uz and the azimuth 2 pi u."""
     phi = 2.0 * math.pi * u
@@ -350,7 +482,7 @@ def _from_uz(uz, u):
     return st * math.cos(phi), st * math.sin(phi), uz
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _recoil(E, m1, m3, M, T, u, u_phi):
     """Recoil momentum [MeV] of kinetic energy T [MeV] for m1 + M -> m3 + M with the incoming
     energy E [MeV] along u: two-body angle to u, azimuth 2 pi u_phi."""
@@ -367,7 +499,7 @@ def _recoil(E, m1, m3, M, T, u, u_phi):
     return rx, ry, rz
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _outgoing(E, m1, u, rec):
     """Momentum [MeV] of the outgoing particle: incoming (total energy E, mass m1 [MeV], along
     u) minus the recoil's rec (the target at rest)."""
@@ -375,13 +507,13 @@ def _outgoing(E, m1, u, rec):
     return p1 * u[0] - rec[0], p1 * u[1] - rec[1], p1 * u[2] - rec[2]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(**KERNEL, inline="always")
 def _smear(v, sigma, gx, gy, gz):
     """The point v [mm] moved by sigma [mm] times the standard normals (gx, gy, gz)."""
     return v[0] + sigma * gx, v[1] + sigma * gy, v[2] + sigma * gz
 
 
-@njit(cache=True, nogil=True)
+@njit(**KERNEL)
 def _decay(rng, d, out, k, E, u, M, T, rec, pN, vtx, fid_kind, fid_p):
     """Decay in flight of the outgoing N of event k (row d, layout in mcgen.physics.decay), made
     by a massless projectile (energy E, direction u) on a target of mass M at rest (recoil T,

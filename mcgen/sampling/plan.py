@@ -5,8 +5,7 @@ Expected events of a channel (component c, process, target with n_kg per mass, n
 - near source: n_v x integral dV_fid x <integral dE N(E) sigma_vis(E) P(E, L) / (4 pi L^2)>_src
   (the source average over its volume; N the number emitted per MeV over the run),
 with P the 3+1 survival probability of oscillating components ([Coloma2014, Eq. 3.1]), 1 otherwise.
-Integrals: Gauss-Legendre in E (8 nodes per cell, cells split at every kink) and in the
-fiducial and source volumes (mcgen.geometry.quadrature).
+The nodes, weights and sigma_vis of these integrals: mcgen.sampling.quadrature_nodes.
 """
 
 from __future__ import annotations
@@ -19,21 +18,42 @@ import numpy as np
 from numba import njit
 
 from ..constants import keV
-from ..errors import ClosedChannelWarning, ConfigError
+from ..errors import ClosedChannelWarning
 from ..geometry import DirectionKind, Geometry, Layout
-from ..physics import quadrature as quad
 from ..physics.energy_loss import stop_kinetic
 from ..physics.kinematics import recoil_range
-from ..physics.oscillation import p_ee_3plus1
-from ..physics.propagation import transport
+from ..physics.propagation import range_table, transport_tabulated
 from ..sources.spectrum_sampling import energy_grid, flux_bin_max
-from ..tolerances import ENVELOPE_SLACK
-from .kernels import Cells, Channels, Placement, Rock, TEnvelopes
+from ..tolerances import ENVELOPE_SLACK, KINK_SIDE
+from .kernels import (
+    BOX_HI,
+    BOX_L,
+    BOX_LO,
+    BOX_SIZE,
+    CELL_SIZE,
+    Cells,
+    Channels,
+    Placement,
+    Rock,
+    TEnvelopes,
+)
+from .quadrature_nodes import channel_rate, cos_edges, energy_nodes
+from .vertex import box_weights, guide_table, vertex_boxes
 
 T_BINS_PER_DECADE = 40
-L_BINS = 4096  # baseline histogram for oscillating continuous spectra
-COS_BINS = 48  # arrival cos(zenith) bins of the proposal when propagating through rock
-COS_NODES = 4  # Gauss-Legendre nodes per cos bin for the rate
+#: Rows of T bounds: a channel's energy bins in groups spanning at most a factor 1 + ROW_SPAN in
+#: energy; a group proposes T with its own bound (sup over E up to its top,
+#: Channel.t_dsigma_bound_below) where that cuts the channel's envelope to below ROW_GAIN.
+ROW_SPAN = 0.02
+ROW_GAIN = 0.97
+#: Proposal cells: an energy bin is cut into up to MAX_SPLIT cells so that in each the flux and
+#: the reachable T envelope vary by less than a factor CELL_RATIO (fewer rejections for steep
+#: spectra and near thresholds; the rate quadrature keeps the bins).
+CELL_RATIO = 0.95
+MAX_SPLIT = 64
+#: ... but only where that saves at least this fraction of the channel's proposals (estimated
+#: from the weighted mean of 1 - min/max over its bins and cells): elsewhere cells are bins.
+SPLIT_GAIN = 0.02
 
 
 @dataclass
@@ -64,16 +84,6 @@ def t_envelope(channel, T_top: float) -> TEnvelope:
 
 
 @njit(cache=True)
-def _survival_matrix(E, L, s2, dm2):
-    """P_ee(E_j, L_i) of [Coloma2014, Eq. (3.1)] for all pairs."""
-    out = np.empty((L.size, E.size))
-    for i in range(L.size):
-        for j in range(E.size):
-            out[i, j] = p_ee_3plus1(E[j], L[i], s2, dm2)
-    return out
-
-
-@njit(cache=True)
 def _tmax_array(E, m1, m3, M):
     """Largest recoil [MeV] at each energy of a 2-d array (0 where E = 0: ranged out)."""
     out = np.zeros(E.shape)
@@ -85,13 +95,14 @@ def _tmax_array(E, m1, m3, M):
 
 
 @njit(cache=True)
-def _transport_table(E, cz, m, mu, site_p, life):
-    """Detector energies and survival for all (E, cz) pairs."""
+def _transport_table(E, cz, mu, site_p, rt, life):
+    """Detector energies and survival for all (E, cz) pairs (the kernel's transport, with the
+    range table rt)."""
     Ed = np.empty((E.size, cz.size))
     sv = np.empty((E.size, cz.size))
     for i in range(E.size):
         for j in range(cz.size):
-            Ed[i, j], _, sv[i, j] = transport(E[i], cz[j], m, mu, site_p, life)
+            Ed[i, j], _, sv[i, j] = transport_tabulated(E[i], cz[j], mu, site_p, rt, life)
     return Ed, sv
 
 
@@ -109,88 +120,24 @@ class Propagation:
         n = int(self.site_p[12]) if self.site_p.size > 12 else 0
         return self.site_p[13:13 + n]
 
+    def range_table(self, component) -> np.ndarray:
+        """The range table of the component's particle in this rock
+        (mcgen.physics.propagation.range_table), memoised per component."""
+        key = ("range", id(component))
+        if key not in self._memo:
+            self._memo[key] = range_table(component.mass, self.mu_muB, self.site_p,
+                                          component.E_max)
+        return self._memo[key]
+
     def table(self, component, E: np.ndarray, cz: np.ndarray, with_life: bool = True):
         """(E_det, survival) for all (E, cz), memoised per component (channels share it)."""
         key = (id(component), E.size, float(E[0]), float(E[-1]), cz.size, float(cz[0]),
                with_life)
         if key not in self._memo:
             life = component.lifetime if with_life else np.inf
-            self._memo[key] = _transport_table(E, cz, component.mass, self.mu_muB, self.site_p,
-                                               life)
+            self._memo[key] = _transport_table(E, cz, self.mu_muB, self.site_p,
+                                               self.range_table(component), life)
         return self._memo[key]
-
-    def rate_integral(self, channel, E, s) -> float:
-        """integral dcos pdf(cos) integral dE flux sigma_vis(E_det) survival, E, s the surface
-        energy nodes and weights x flux x 1 of _energy_nodes (sigma_vis interpolated on a fine
-        table of detector energies: the E nodes and cell edges)."""
-        comp = channel.component
-        low = np.geomspace(max(comp.mass, 1e-3), comp.E_min, 64) if comp.E_min > comp.mass \
-            else np.zeros(0)
-        E_tab = np.unique(np.concatenate([E, low, [comp.E_min, comp.E_max],
-                                          channel.energy_breaks(comp.E_min, comp.E_max)]))
-        sig = quad.sigma_visible_array(channel.kernel, channel.params, E_tab, channel.T_lo,
-                                       channel.T_hi, channel.T_breaks)
-        x, w = np.polynomial.legendre.leggauss(COS_NODES)
-        edges = cos_edges(self.direction, self)
-        lo, hi = edges[:-1, None], edges[1:, None]
-        cz = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
-        wc = (0.5 * (hi - lo) * w).ravel() * self.direction.pdf(cz)
-        Ed, sv = self.table(comp, E, cz)
-        return float(s @ ((np.interp(Ed, E_tab, sig) * sv) @ wc))
-
-
-def cos_edges(direction, prop=None) -> np.ndarray:
-    """cos(zenith) bin edges of the angular proposal: uniform, plus the nodes of the zenith
-    table and of the site's slant-depth table (so both are linear within a bin)."""
-    extra = direction.table[0] if direction.kind == DirectionKind.ZENITH_TABLE else ()
-    site = prop.site_table_cos() if prop is not None else ()
-    return np.unique(np.concatenate([np.linspace(-1.0, 1.0, COS_BINS + 1), extra, site]))
-
-
-def _energy_nodes(channel, edges, with_sigma: bool = True):
-    """(E, weight x spectrum x sigma_vis) Gauss-Legendre nodes of a channel [MeV, mm^2]
-    (without sigma_vis if with_sigma is False)."""
-    comp = channel.component
-    if comp.is_line:
-        E = edges[:1]
-        s = comp.flux(E)
-    else:
-        x, w = np.polynomial.legendre.leggauss(8)
-        lo, hi = edges[:-1, None], edges[1:, None]
-        E = (0.5 * (lo + hi) + 0.5 * (hi - lo) * x).ravel()
-        s = (0.5 * (hi - lo) * w).ravel() * comp.flux(E)
-    if not with_sigma:
-        return E, s
-    sig = quad.sigma_visible_array(channel.kernel, channel.params, E, channel.T_lo,
-                                   channel.T_hi, channel.T_breaks)
-    return E, s * sig
-
-
-def channel_rate(channel, edges, geo: Layout, source, detector,
-                 prop: Propagation | None = None) -> float:
-    """Expected events of one channel (see the module docstring)."""
-    if prop is not None:
-        E, s = _energy_nodes(channel, edges, with_sigma=False)
-        return prop.rate_integral(channel, E, s) * channel.target.per_kg * detector.exposure
-    E, s = _energy_nodes(channel, edges)
-    osc = source.oscillation if channel.component.oscillates else None
-    if not geo.near:
-        if osc is not None:
-            if not math.isfinite(geo.distance):
-                raise ConfigError(f"source {source.name}: oscillation needs a baseline: give "
-                                  "the source a distance or place it near the detector")
-            s = s * _survival_matrix(E, np.array([geo.distance]), osc.sin2_2theta,
-                                     osc.dm2_eV2)[0]
-        return float(s.sum()) * channel.target.per_kg * detector.exposure
-    n_v = channel.target.per_kg * detector.density
-    if osc is None:
-        return float(s.sum() * geo.w_nodes.sum()) * n_v
-    if channel.component.is_line or E.size * geo.L_nodes.size < 5e7:
-        P = _survival_matrix(E, geo.L_nodes, osc.sin2_2theta, osc.dm2_eV2)
-        return float(geo.w_nodes @ (P @ s)) * n_v
-    hist, bins = np.histogram(geo.L_nodes, L_BINS, weights=geo.w_nodes)
-    P = _survival_matrix(E, 0.5 * (bins[1:] + bins[:-1]), osc.sin2_2theta, osc.dm2_eV2)
-    return float(hist @ (P @ s)) * n_v
 
 
 @dataclass
@@ -203,7 +150,7 @@ class Plan:
     geometry: Layout
     cells: Cells  # proposal cells
     chans: Channels  # per-channel tables
-    t_env: TEnvelopes  # per-channel T proposals
+    t_env: TEnvelopes  # T proposals: bins per channel, bounds per row
     place: Placement  # source, fiducial volume and direction model
     rock: Rock  # transport through the site's rock (rock.on False: none)
     propagation: Propagation | None
@@ -240,9 +187,11 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
     geometry.check_for(source, detector)
     geo = geometry.layout(detector, source.name)
     bins = _angular_bins(geo, geometry.direction, prop)
-    scale = _rate_scale(geo, detector)
+    boxes = _vertex_boxes(geo)
+    scale = _rate_scale(geo, detector, boxes)
     grids = _energy_grids(channels)
-    envelopes, rates, cells, closed = [], [], [], []
+    envelopes, rates, cells, closed, rows = [], [], [], [], []
+    nodes = {}  # id(component) -> its energy nodes, shared by its channels
     for i, ch in enumerate(channels):
         T_top = _T_top(ch)
         if not T_top > ch.T_lo:
@@ -253,13 +202,17 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
         edges = grids[id(ch.component)]
         env = t_envelope(ch, T_top)
         envelopes.append(env)
-        rates.append(channel_rate(ch, edges, geo, source, detector, prop))
-        cells.append(_channel_cells(ch, i, edges, env, bins, scale, prop))
+        if id(ch.component) not in nodes:
+            nodes[id(ch.component)] = energy_nodes(ch.component, edges)
+        rates.append(channel_rate(ch, edges, geo, source, detector, prop,
+                                  nodes[id(ch.component)]))
+        cells.append(_channel_cells(ch, i, edges, env, rows, bins, scale, prop))
     _warn_closed(closed, len(channels))
     return Plan(channels=list(channels), rates=np.array(rates, float), geometry=geo,
                 cells=_cell_table(cells), chans=_channel_table(channels, time_models, source),
-                t_env=_t_table(envelopes), place=_placement(geo, geometry.direction),
-                rock=_rock(prop), propagation=prop)
+                t_env=_t_table(envelopes, rows),
+                place=_placement(geo, geometry.direction, boxes),
+                rock=_rock(prop, channels), propagation=prop)
 
 
 def _angular_bins(geo: Layout, direction, prop: Propagation | None) -> tuple:
@@ -274,12 +227,20 @@ def _angular_bins(geo: Layout, direction, prop: Propagation | None) -> tuple:
     return c_lo, c_hi, dmax, dmax * (c_hi - c_lo)
 
 
-def _rate_scale(geo: Layout, detector) -> float:
+def _vertex_boxes(geo: Layout) -> tuple:
+    """(lo, hi, L_v) of a near source's vertex boxes (mcgen.sampling.vertex); none for a far
+    source."""
+    if not geo.near:
+        return np.zeros((0, 3)), np.zeros((0, 3)), np.zeros(0)
+    return vertex_boxes(geo.fid_kind, geo.fid_p, geo.src_kind, geo.src_p, geo.L_min)
+
+
+def _rate_scale(geo: Layout, detector, boxes: tuple) -> float:
     """What turns flux x cross section per target kg into expected events of a cell: exposure
-    [kg x time] for a far source; for a near one density x fiducial volume / (4 pi L_min^2)
-    [kg / mm^2] (the kernel rejects with (L_min / L)^2)."""
+    [kg x time] for a far source; for a near one density x the sum over the vertex boxes of
+    volume / (4 pi L_v^2) [kg / mm^2] (the kernel rejects with (L_v / L)^2)."""
     if geo.near:
-        return detector.density * detector.fiducial.volume / (4 * math.pi * geo.L_min**2)
+        return detector.density * float(box_weights(*boxes).sum())
     return detector.exposure
 
 
@@ -319,25 +280,135 @@ def _warn_closed(closed: list[str], n_channels: int) -> None:
     warnings.warn(msg, ClosedChannelWarning, stacklevel=4)
 
 
-def _channel_cells(ch, i: int, edges, env: TEnvelope, bins: tuple, scale: float,
+def _channel_cells(ch, i: int, edges, env: TEnvelope, rows: list, bins: tuple, scale: float,
                    prop: Propagation | None) -> tuple:
-    """Proposal cells of channel i, one per (energy bin, cos bin) of positive weight: (weight
-    [expected events], E_lo, E_hi [MeV], c_lo, c_hi, dmax, H, channel). H: the bin's largest
-    flux x the integral of g up to the largest reachable recoil; weight: H x bin width x
-    dc x targets per kg x scale (a line: width 1, E_lo = E_hi = its energy)."""
+    """Proposal cells of channel i, one per (energy cell, cos bin) of positive weight: (weight
+    [expected events], E_lo, E_hi [MeV], c_lo, c_hi, dmax, H, channel, row). The energy cells
+    cut the energy bins (_energy_cells); row: the T-bound row of the cell's bin (_bin_rows,
+    appended to rows). H: the cell's largest flux x the integral of its row's g up to the
+    largest reachable recoil; weight: H x cell width x dc x targets per kg x scale (a line:
+    width 1, E_lo = E_hi = its energy)."""
     c_lo, c_hi, dmax, dc = bins
-    fmax = flux_bin_max(ch.component, edges)
-    hi = edges[1:] if edges.size > 1 else edges
-    lo = edges[:-1] if edges.size > 1 else edges[:1]
-    width = np.diff(edges) if not ch.component.is_line else np.ones(1)
+    bin_row = _bin_rows(ch, edges, env, rows)
+    lo, hi, row = _energy_cells(ch, edges, env, rows, bin_row, prop)
+    comp = ch.component
+    if comp.is_line:
+        fmax, width = comp.flux(edges[:1]), np.ones(1)
+    else:
+        cut = np.unique(np.concatenate([lo, hi]))
+        fmax = flux_bin_max(comp, cut)[np.searchsorted(cut, lo)]
+        width = hi - lo
     T_up = np.minimum(ch.T_hi, _tmax_array(_cell_E_det(ch, hi, c_lo, c_hi, prop), *ch.masses))
-    H = fmax[:, None] * np.where(T_up > ch.T_lo, env.G_at(np.maximum(T_up, ch.T_lo)), 0.0)
+    G = _rows_G_at(rows, row, env, np.maximum(T_up, ch.T_lo))
+    H = fmax[:, None] * np.where(T_up > ch.T_lo, G, 0.0)
     w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
     keep = w > 0
     nE, nc = H.shape
     return (w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep], np.tile(c_lo, nE)[keep],
             np.tile(c_hi, nE)[keep], np.tile(dmax, nE)[keep], H.ravel()[keep],
-            np.full(keep.sum(), i, dtype=np.int64))
+            np.full(keep.sum(), i, dtype=np.int64), np.repeat(row, nc)[keep])
+
+
+def _groups(edges: np.ndarray) -> list[tuple[int, int]]:
+    """Energy bins [start, stop) in groups spanning at most a factor 1 + ROW_SPAN (at least one
+    bin each)."""
+    out, start = [], 0
+    n = max(edges.size - 1, 1)
+    for k in range(1, n + 1):
+        if k == n or edges[k + 1] > (1.0 + ROW_SPAN) * edges[start]:
+            out.append((start, k))
+            start = k
+    return out
+
+
+def _bin_rows(ch, edges, env: TEnvelope, rows: list) -> np.ndarray:
+    """Row of T bounds of each energy bin of a channel, appended to rows ((h, G) pairs): the
+    channel's envelope env, or a group's own bound (sup over E up to the group's top energy,
+    at most env's) where it is below ROW_GAIN x env up to the group's largest recoil."""
+    rows.append((env.h, env.G))
+    out = np.full(max(edges.size - 1, 1), len(rows) - 1, dtype=np.int64)
+    groups = _groups(edges)
+    E_top = np.array([edges[stop] for _, stop in groups])
+    bound = ch.t_dsigma_bound_below(np.exp(env.ln_edges), E_top)  # one row per group
+    h = np.minimum(env.h, bound * (1.0 + ENVELOPE_SLACK))
+    G = np.concatenate([np.zeros((len(groups), 1)),
+                        np.cumsum(h * np.diff(env.ln_edges), axis=1)], axis=1)
+    T_up = np.minimum(ch.T_hi, _tmax_array(E_top[None, :], *ch.masses)[0])
+    T_at = np.maximum(T_up, ch.T_lo)
+    gain = (T_up > ch.T_lo) & (_G_rows_at(env.ln_edges, h, G, T_at) < ROW_GAIN * env.G_at(T_at))
+    for g in np.flatnonzero(gain):
+        rows.append((h[g], G[g]))
+        out[groups[g][0]:groups[g][1]] = len(rows) - 1
+    return out
+
+
+def _G_rows_at(ln_edges, h: np.ndarray, G: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """G of row k (h[k], G[k] on the bins ln_edges) at T[k] [MeV], for every k (as
+    TEnvelope.G_at)."""
+    lnT = np.log(T)
+    j = np.clip(np.searchsorted(ln_edges, lnT, side="right") - 1, 0, h.shape[1] - 1)
+    k = np.arange(T.size)
+    val = G[k, j] + h[k, j] * (lnT - ln_edges[j])
+    return np.where(lnT <= ln_edges[0], 0.0, np.where(lnT >= ln_edges[-1], G[k, -1], val))
+
+
+def _rows_G_at(rows: list, row: np.ndarray, env: TEnvelope, T: np.ndarray) -> np.ndarray:
+    """G of each cell's row (rows[row[k]], on env's T bins) at T[k, :] [MeV]."""
+    out = np.empty(T.shape)
+    for r in np.unique(row):
+        sel = row == r
+        h, G = rows[r]
+        out[sel] = TEnvelope(env.ln_edges, h, G).G_at(T[sel])
+    return out
+
+
+def _energy_cells(ch, edges, env: TEnvelope, rows: list, bin_row: np.ndarray,
+                  prop: Propagation | None) -> tuple:
+    """(E_lo, E_hi [MeV], row) of the energy cells of a channel: each energy bin cut into equal
+    steps in ln E, as many as it takes (_cuts) for the flux and, without rock, the integral of
+    g up to the largest recoil to vary by less than a factor CELL_RATIO in each; a line: its
+    energy, one cell."""
+    if ch.component.is_line:
+        return edges[:1], edges[:1], bin_row[:1]
+    n = _cuts(ch, edges, env, rows, bin_row, prop)
+    lo, hi = edges[:-1], edges[1:]
+    cell_lo = np.concatenate([a * (b / a) ** (np.arange(k) / k) if k > 1 else [a]
+                              for a, b, k in zip(lo, hi, n)])
+    cell_hi = np.concatenate([cell_lo[1:], hi[-1:]])
+    return cell_lo, cell_hi, np.repeat(bin_row, n)
+
+
+def _cuts(ch, edges, env: TEnvelope, rows: list, bin_row: np.ndarray,
+          prop: Propagation | None) -> np.ndarray:
+    """Number of cells of each energy bin: enough that the flux (monotone in the bin) and the
+    reachable T envelope G(T_up(E)) vary by less than a factor CELL_RATIO in each, assuming
+    power laws in E (at most MAX_SPLIT); one per bin if that saves less than SPLIT_GAIN."""
+    comp = ch.component
+    lo, hi = edges[:-1], edges[1:]
+    f = np.stack([comp.flux(lo * (1.0 + KINK_SIDE)), comp.flux(hi * (1.0 - KINK_SIDE))])
+    spread = _log_spread(f)
+    reach = np.ones(lo.size)  # envelope integral up to the largest recoil (rough weight)
+    if prop is None:
+        T_up = np.minimum(ch.T_hi, _tmax_array(np.stack([lo, hi]), *ch.masses))
+        G = np.stack([_rows_G_at(rows, bin_row, env, np.maximum(t, ch.T_lo)) for t in T_up])
+        G = np.where(T_up > ch.T_lo, G, 0.0)
+        spread = np.maximum(spread, _log_spread(G))
+        reach = G.max(axis=0)
+    n = np.clip(np.ceil(spread / -math.log(CELL_RATIO) - 1e-9), 1, MAX_SPLIT).astype(np.int64)
+    n[lo <= 0.0] = 1  # (cut in ln E)
+    weight = f.max(axis=0) * (hi - lo) * reach
+    saved = np.exp(-spread / n) - np.exp(-spread)  # rough: 1 - min/max, before and after
+    gain = float(weight @ saved) / max(float(weight.sum()), 1e-300)
+    return n if gain >= SPLIT_GAIN else np.ones_like(n)
+
+
+def _log_spread(v: np.ndarray) -> np.ndarray:
+    """ln(max / min) of the two rows of v (positive values; a zero next to a positive value
+    counts as a wide spread, both zero as none)."""
+    top, bottom = v.max(axis=0), v.min(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(top / np.maximum(bottom, top * CELL_RATIO**MAX_SPLIT))
+    return np.where(top > 0, out, 0.0)
 
 
 def _cell_E_det(ch, hi, c_lo, c_hi, prop: Propagation | None) -> np.ndarray:
@@ -355,23 +426,24 @@ def _cell_E_det(ch, hi, c_lo, c_hi, prop: Propagation | None) -> np.ndarray:
 
 def _cell_table(cells: list[tuple]) -> Cells:
     """The kernel's proposal cells: the channels' cells (_channel_cells) end to end, with the
-    cumulative weight."""
+    cumulative weight and its guide table."""
     if cells:
-        w, e_lo, e_hi, c_lo, c_hi, dmax, H, chan = (np.concatenate(x) for x in zip(*cells))
+        w, e_lo, e_hi, c_lo, c_hi, dmax, H, chan, row = (np.concatenate(x) for x in zip(*cells))
     else:
         w = e_lo = e_hi = c_lo = c_hi = dmax = H = np.zeros(0)
-        chan = np.zeros(0, dtype=np.int64)
-    return Cells(np.cumsum(w), e_lo, e_hi, c_lo, c_hi, dmax, H, chan.astype(np.int64))
+        chan = row = np.zeros(0, dtype=np.int64)
+    cdf = np.cumsum(w)
+    table = np.stack([e_lo, e_hi, c_lo, c_hi, dmax, H, chan, row], axis=1).astype(np.float64)
+    return Cells(cdf, guide_table(cdf), np.ascontiguousarray(table.reshape(-1, CELL_SIZE)))
 
 
-def _t_table(envelopes: list[TEnvelope | None]) -> TEnvelopes:
-    """The channels' T proposals as zero-padded rows (None: a closed channel, one empty
-    bin)."""
+def _t_table(envelopes: list[TEnvelope | None], rows: list) -> TEnvelopes:
+    """The channels' T bins as zero-padded rows (None: a closed channel, one empty bin), and
+    the rows of bounds (_bin_rows)."""
     return TEnvelopes(ln=_pad([e.ln_edges if e is not None else [] for e in envelopes]),
-                      h=_pad([e.h if e is not None else [] for e in envelopes]),
-                      G=_pad([e.G if e is not None else [] for e in envelopes]),
                       n=np.array([e.h.size if e is not None else 1 for e in envelopes],
-                                 dtype=np.int64))
+                                 dtype=np.int64),
+                      h=_pad([h for h, _ in rows]), G=_pad([G for _, G in rows]))
 
 
 def _channel_table(channels, time_models, source) -> Channels:
@@ -394,15 +466,25 @@ def _channel_table(channels, time_models, source) -> Channels:
     )
 
 
-def _placement(geo: Layout, direction) -> Placement:
+def _placement(geo: Layout, direction, boxes: tuple) -> Placement:
     """The kernel's placement: fiducial and source volumes, L_min and baseline [mm] (Layout),
-    the far-source direction model and its parameters."""
+    the far-source direction model and its parameters, a near source's vertex boxes."""
+    lo, hi, L_v = boxes
+    v_cdf = np.cumsum(box_weights(lo, hi, L_v)) if L_v.size else np.zeros(0)
+    v_box = np.zeros((L_v.size, BOX_SIZE))
+    v_box[:, BOX_LO:BOX_LO + 3], v_box[:, BOX_HI:BOX_HI + 3], v_box[:, BOX_L] = lo, hi, L_v
     return Placement(geo.fid_kind, geo.fid_p, geo.src_kind, geo.src_p, geo.L_min,
-                     int(direction.kind), direction.params(), geo.distance)
+                     int(direction.kind), direction.params(), geo.distance, v_cdf,
+                     guide_table(v_cdf), v_box)
 
 
-def _rock(prop: Propagation | None) -> Rock:
-    """The kernel's rock transport: the site array and the magnetic moment [mu_B], or off."""
+def _rock(prop: Propagation | None, channels) -> Rock:
+    """The kernel's rock transport: the site array, the magnetic moment [mu_B] and the range
+    tables (one per component, row of each channel), or off."""
     if prop is None:
-        return Rock(False, np.zeros(12), 0.0)
-    return Rock(True, prop.site_p, float(prop.mu_muB))
+        return Rock(False, np.zeros(12), 0.0, np.zeros((1, 1)), np.zeros(len(channels), np.int64))
+    comps = list({id(ch.component): ch.component for ch in channels}.values())
+    row = {id(c): k for k, c in enumerate(comps)}
+    return Rock(True, prop.site_p, float(prop.mu_muB),
+                _pad([prop.range_table(c) for c in comps]),
+                np.array([row[id(ch.component)] for ch in channels], dtype=np.int64))

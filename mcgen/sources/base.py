@@ -26,11 +26,33 @@ from ..physics import dispatch
 from ..physics.layout import at_offsets
 from ..physics.spectra import LINE_INTENSITY, Spectrum
 from ..registry import Registry
-from ..validation import non_negative_finite, probability
+from ..validation import in_interval, placed_volume, probability, require
 from .spectrum_sampling import sample_spectrum
 
 #: Flux unit used in the public API: per cm^2 per s per MeV.
 FLUX_UNIT = 1.0 / (cm2 * s * MeV)
+#: Largest mass splitting of an Oscillation [eV^2] (Oscillation.__post_init__).
+DM2_MAX_EV2 = 1e6
+
+
+def check_direction(value, default: Direction | None = None) -> Direction:
+    """A far source's direction model: a Direction, or the default (isotropic) for None."""
+    if value is None:
+        return default if default is not None else Direction.isotropic()
+    require("source.direction", value, isinstance(value, Direction),
+            "must be Direction.isotropic(), Direction.fixed([x, y, z]) or "
+            "Direction.zenith_table(cos_zenith, weights)")
+    return value
+
+
+def check_shape(field: str, shape) -> Shape:
+    """A near source's volume: a Shape of sizes and position within mcgen.validation.LENGTH_MM
+    (detector frame, mm)."""
+    require(field, shape, isinstance(shape, Shape),
+            "must be a shape placed in the detector frame, e.g. Point(center=(0, 0, -1690)) "
+            "or Cylinder(70, 140, center=...) (mm)")
+    placed_volume(field, shape)
+    return shape
 
 
 class TimeKind(IntEnum):
@@ -180,8 +202,12 @@ class Oscillation:
     dm2_eV2: float
 
     def __post_init__(self):
-        probability("oscillation.sin2_2theta", self.sin2_2theta)
-        non_negative_finite("oscillation.dm2_eV2", self.dm2_eV2, "eV^2")
+        # dm2 <= 1e6 eV^2 (short-baseline anomalies sit at 0.1-100 eV^2) keeps the phase
+        # 1.27 dm2 L / E finite for every baseline and energy mcgen allows
+        object.__setattr__(self, "sin2_2theta", probability("oscillation.sin2_2theta",
+                                                            self.sin2_2theta))
+        object.__setattr__(self, "dm2_eV2", in_interval("oscillation.dm2_eV2", self.dm2_eV2,
+                                                        0.0, DM2_MAX_EV2, "eV^2"))
 
 
 class Source:

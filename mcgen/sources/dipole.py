@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -13,15 +14,25 @@ from ..constants import PDG_STERILE, MeV, s
 from ..physics.spectra import Spectrum, pack_broken_power_law, pack_momentum_power_law
 from ..tolerances import POWER_INDEX_LOG, QUAD_EPSREL
 from ..validation import (
+    AMOUNT,
+    ENERGY_MEV,
+    PARTICLE_MASS_MEV,
+    amount,
     in_interval,
-    is_finite,
-    non_negative_finite,
-    number,
+    in_range,
     one_of,
-    positive_finite,
+    pdg_id,
     require,
+    zero_or_in_range,
 )
-from .base import FLUX_UNIT, Component, Direction, Source
+from .base import FLUX_UNIT, Component, Direction, Source, check_direction
+
+#: Proper mean lives of a dipole particle [s]: c tau from 0.3 um to 3e38 mm (finite).
+LIFETIME_S = (1e-15, 1e30)
+#: Largest |gamma| of the momentum power law (E^2 - m^2)^-gamma: [Bueno2013, Eq. 11] needs
+#: gamma ~ 10; with |gamma| <= 50 and E <= 1 TeV, (E^2 - m^2)^-gamma is a finite double
+#: unless E_min lies within a hair of m (refused after the normalisation integral).
+GAMMA_MAX = 50.0
 
 
 def fluka_table(name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -66,16 +77,20 @@ class AtmosphericDipoleSource(Source):
         E_break_MeV: float = 40.0, index: float = 2.7, direction: Direction | None = None,
         pdg: int = PDG_STERILE, lifetime_s: float | None = None,
     ):
-        positive_finite("source.mass_MeV", mass_MeV, allowed="a mass > 0 MeV")
-        in_interval("source.fraction", fraction, 0.0, 1.0, lo_open=True)
-        require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV) and E_max_MeV > mass_MeV,
-                f"must exceed the mass {mass_MeV} MeV")
-        positive_finite("source.E_break_MeV", E_break_MeV, "MeV")
-        require("source.index", index, is_finite(index) and index > 1,
-                "must be a finite number > 1")
+        in_range("source.mass_MeV", mass_MeV, PARTICLE_MASS_MEV, "MeV", what="a mass")
+        in_interval("source.fraction", fraction, AMOUNT[0], 1.0)
+        in_range("source.E_max_MeV", E_max_MeV, ENERGY_MEV, "MeV", what="an energy")
+        require("source.E_max_MeV", E_max_MeV, E_max_MeV > mass_MeV,
+                f"must exceed the mass (mass_MeV = {mass_MeV} MeV)")
+        in_range("source.E_break_MeV", E_break_MeV, ENERGY_MEV, "MeV", what="an energy",
+                 lo_open=True)
+        # index <= 20 keeps E_break^(1 + index) finite for every E_break <= 1 TeV
+        in_interval("source.index", index, 1.0, 20.0, lo_open=True)
         if lifetime_s is not None:
-            positive_finite("source.lifetime_s", lifetime_s,
-                            allowed="a proper mean life > 0 s")
+            in_range("source.lifetime_s", lifetime_s, LIFETIME_S, "s",
+                     what="a proper mean life")
+        pdg = pdg_id("source.pdg", pdg)
+        direction = check_direction(direction)
         self.fraction = fraction
         self.index = index
         e_min, e_max = mass_MeV * MeV, E_max_MeV * MeV
@@ -91,7 +106,7 @@ class AtmosphericDipoleSource(Source):
         self.components = [Component("dipole", int(pdg), e_min,
                                      Spectrum.BROKEN_POWER_LAW, params,
                                      np.unique([e_min, e_b, e_max]), lifetime=ctau)]
-        self.direction = direction or Direction.isotropic()
+        self.direction = direction
 
     def describe(self) -> dict:
         return super().describe() | {
@@ -110,24 +125,35 @@ class MomentumPowerLawSource(Source):
         self, mass_MeV: float, gamma: float, E_min_MeV: float, E_max_MeV: float,
         total_flux_cm2_s: float, *, direction: Direction | None = None, pdg: int = PDG_STERILE,
     ):
-        non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV")
-        number("source.gamma", gamma)
-        require("source.E_min_MeV", E_min_MeV, is_finite(E_min_MeV) and E_min_MeV > mass_MeV,
-                f"must exceed the mass {mass_MeV} MeV (the flux diverges at E = m)")
-        require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV) and E_max_MeV > E_min_MeV,
+        zero_or_in_range("source.mass_MeV", mass_MeV, PARTICLE_MASS_MEV, "MeV")
+        in_interval("source.gamma", gamma, -GAMMA_MAX, GAMMA_MAX)
+        in_range("source.E_min_MeV", E_min_MeV, ENERGY_MEV, "MeV", what="an energy")
+        require("source.E_min_MeV", E_min_MeV, E_min_MeV > mass_MeV,
+                f"must exceed the mass (mass_MeV = {mass_MeV} MeV; the flux diverges at E = m)")
+        in_range("source.E_max_MeV", E_max_MeV, ENERGY_MEV, "MeV", what="an energy")
+        require("source.E_max_MeV", E_max_MeV, E_max_MeV > E_min_MeV,
                 f"must exceed E_min_MeV = {E_min_MeV}")
-        positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
+        amount("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s", what="a flux")
+        pdg = pdg_id("source.pdg", pdg)
+        direction = check_direction(direction)
         self.gamma = gamma
         m = mass_MeV * MeV
         e_min, e_max = E_min_MeV * MeV, E_max_MeV * MeV
-        shape = integrate.quad(lambda e: (e * e - m * m) ** (-gamma), e_min, e_max,
-                               limit=200, epsrel=QUAD_EPSREL)[0]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a non-finite integral is refused just below
+            shape = integrate.quad(lambda e: (e * e - m * m) ** (-gamma), e_min, e_max,
+                                   limit=200, epsrel=QUAD_EPSREL)[0]
+        ends = [(e * e - m * m) ** (-gamma) for e in (e_min, e_max)]
+        require("source.gamma", gamma, 0.0 < shape < math.inf and all(map(math.isfinite, ends)),
+                f"gives (E^2 - m^2)^-gamma over [E_min_MeV, E_max_MeV] = [{E_min_MeV}, "
+                f"{E_max_MeV}] MeV that is not a finite positive number in double precision; "
+                "take a smaller |gamma| or E_min_MeV further above mass_MeV")
         params = pack_momentum_power_law(norm=total_flux_cm2_s * FLUX_UNIT * MeV / shape,
                                          E_lo=e_min, E_hi=e_max, m=m, gamma=gamma)
         self.components = [Component("dipole", int(pdg), m,
                                      Spectrum.MOMENTUM_POWER_LAW, params,
                                      np.array([e_min, e_max]))]
-        self.direction = direction or Direction.isotropic()
+        self.direction = direction
 
     def describe(self) -> dict:
         return super().describe() | {"spectrum": "[Bueno2013, Eq. (11)]", "gamma": self.gamma}

@@ -35,12 +35,26 @@ from ..physics.oscillation import (
 from ..physics.spectra import Spectrum, pack_line, pack_table_linear
 from ..tolerances import FRACTION_SUM_SLACK, WINDOW_EDGE
 from ..validation import (
+    AMOUNT,
+    AMOUNT_MAX,
+    DAYS,
+    DISTANCE_M,
+    ENERGY_MEV,
+    PARTICLE_MASS_MEV,
+    amount,
+    in_interval,
+    in_range,
     is_finite,
-    non_negative_finite,
-    nonzero_integer,
+    names,
     number_rows,
-    positive_finite,
+    one_of,
+    pdg_id,
+    probability,
+    real,
     require,
+    text,
+    three_vector,
+    zero_or_in_range,
 )
 from .base import (
     FLUX_UNIT,
@@ -49,6 +63,8 @@ from .base import (
     Oscillation,
     Source,
     TimeModel,
+    check_direction,
+    check_shape,
 )
 from .dipole import fluka_table
 
@@ -81,13 +97,6 @@ def _trapezoid(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.sum(0.5 * (y[1:] + y[:-1]) * np.diff(x)))
 
 
-def _check_shape(field: str, shape) -> Shape:
-    require(field, shape, isinstance(shape, Shape),
-            "must be a shape placed in the detector frame, e.g. Point(center=(0, 0, -1690)) "
-            "or Cylinder(70, 140, center=...) (mm)")
-    return shape
-
-
 def _check_oscillation(value) -> Oscillation | None:
     if value is None or isinstance(value, Oscillation):
         return value
@@ -96,28 +105,41 @@ def _check_oscillation(value) -> Oscillation | None:
         missing = sorted({"sin2_2theta", "dm2_eV2"} - set(value))
         require("source.oscillation", dict(value), not unknown and not missing,
                 "needs exactly the fields sin2_2theta and dm2_eV2")
-        return Oscillation(float(value["sin2_2theta"]), float(value["dm2_eV2"]))
+        return Oscillation(value["sin2_2theta"], value["dm2_eV2"])  # it checks both
     raise ConfigError(f"source.oscillation = {value!r}: must be Oscillation(sin2_2theta, dm2_eV2)"
                       " or a table with sin2_2theta and dm2_eV2")
-
-
-def _check_direction(value, default: Direction) -> Direction:
-    if value is None:
-        return default
-    require("source.direction", value, isinstance(value, Direction),
-            "must be Direction.isotropic() or Direction.fixed([x, y, z])")
-    return value
 
 
 def _optional_distance(distance_m) -> float:
     """distance_m [m] or None -> internal length [mm] or NaN."""
     if distance_m is None:
         return math.nan
-    return positive_finite("source.distance_m", distance_m, "m") * m
+    return in_range("source.distance_m", distance_m, DISTANCE_M, "m", what="a distance") * m
 
 
-#: What source.pdg allows (mcgen.validation message).
-PDG_ALLOWED = "a non-zero integer PDG id (e.g. 12 for nu_e)"
+def _per_isotope(field: str, values, bounds: tuple[float, float], *,
+                 lo_open: bool = False) -> None:
+    """Reactor numbers per fissioning isotope: a table isotope -> number (isotopes of
+    nsp.REACTOR_ISOTOPES) or 4 numbers in that order, each in `bounds`."""
+    isotopes = nsp.REACTOR_ISOTOPES
+    allowed = (f"a table {{isotope = number}} of {list(isotopes)} or 4 numbers in that order, "
+               f"each in {'(' if lo_open else '['}{bounds[0]:g}, {bounds[1]:g}]")
+    if isinstance(values, Mapping):
+        ok = set(values) <= set(isotopes)
+        numbers = list(values.values())
+    else:
+        ok = isinstance(values, (list, tuple)) and len(values) == len(isotopes)
+        numbers = list(values) if ok else []
+    lo, hi = bounds
+    ok = ok and all(real(v) is not None and (lo < real(v) if lo_open else lo <= real(v))
+                    and real(v) <= hi for v in numbers)
+    require(field, values if not isinstance(values, Mapping) else dict(values), ok,
+            f"must be {allowed}")
+
+
+def _names(field: str, value, options) -> list[str]:
+    """A name or a non-empty list of distinct names from `options`."""
+    return names(field, [value] if isinstance(value, str) else value, options)
 
 
 # =============================================================================================
@@ -170,21 +192,24 @@ class ElectronCaptureSource(Source):
         require("source.activity_Ci / activity_Bq", (activity_Ci, activity_Bq),
                 (activity_Ci is None) != (activity_Bq is None), "give exactly one of the two")
         if activity_Ci is not None:
-            A0 = positive_finite("source.activity_Ci", activity_Ci, "Ci") * nsp.CURIE_BQ
+            A0 = amount("source.activity_Ci", activity_Ci, "Ci", what="an activity")
+            A0 *= nsp.CURIE_BQ
         else:
-            A0 = positive_finite("source.activity_Bq", activity_Bq, "Bq")
-        tau = positive_finite("source.mean_life_days", mean_life_days, "days") * day
-        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
-        require("source.isotope", isotope, isinstance(isotope, str) and isotope != "",
-                "must be a non-empty name (a label)")
+            A0 = amount("source.activity_Bq", activity_Bq, "Bq", what="an activity")
+        tau = in_range("source.mean_life_days", mean_life_days, DAYS, "days",
+                       what="a mean life") * day
+        pdg = pdg_id("source.pdg", pdg)
+        text("source.isotope", isotope, allowed="a non-empty name (a label)")
         if lines is None:
+            if k_fraction is not None:
+                probability("source.k_fraction", k_fraction, what="a fraction")
             energies, branchings = nsp.cr51_lines(k_fraction)
         else:
             require("source.k_fraction", k_fraction, k_fraction is None,
                     "only with the default 51Cr lines (lines not given)")
             energies, branchings = self._check_lines(lines)
         windows = self._check_deployments(deployments)
-        self.shape = _check_shape("source.shape", shape if shape is not None else Point())
+        self.shape = check_shape("source.shape", shape if shape is not None else Point())
         self.oscillation = _check_oscillation(oscillation)
         self.activity_Bq = A0
         self.mean_life = tau
@@ -193,6 +218,9 @@ class ElectronCaptureSource(Source):
         self.decays_per_deployment = np.array([decays_in_window(A0, tau, 0.0, b - a)
                                                for a, b in windows])
         self.decays = float(self.decays_per_deployment.sum())
+        require("source.deployments", deployments, bool(np.all(self.decays_per_deployment > 0)),
+                f"give each deployment decays: with mean_life_days = {mean_life_days} one is "
+                "too short (length / mean life below 1e-15)")
         cum = np.cumsum(self.decays_per_deployment) / self.decays
         cum[-1] = 1.0
         time = TimeModel.decay_windows(tau, [a for a, _ in windows], [b for _, b in windows],
@@ -205,9 +233,12 @@ class ElectronCaptureSource(Source):
 
     @staticmethod
     def _check_lines(lines) -> tuple[np.ndarray, np.ndarray]:
-        allowed = "a non-empty list of [E_MeV, branching] pairs, E > 0, branching > 0"
+        e_top, b_low = ENERGY_MEV[1], AMOUNT[0]
+        allowed = (f"a non-empty list of [E_MeV, branching] pairs, 0 < E <= {e_top:g}, "
+                   f"branching >= {b_low:g}")
         arr = number_rows("source.lines", lines, 2, allowed=allowed)
-        require("source.lines", lines, bool(np.all(arr > 0)), f"must be {allowed}")
+        ok = np.all((arr[:, 0] > 0) & (arr[:, 0] <= e_top) & (arr[:, 1] >= b_low))
+        require("source.lines", lines, bool(ok), f"must be {allowed}")
         require("source.lines", lines, arr[:, 1].sum() <= 1.0 + FRACTION_SUM_SLACK,
                 f"branchings sum to {arr[:, 1].sum():.6g}; at most 1 neutrino per decay")
         require("source.lines", lines, np.unique(arr[:, 0]).size == arr.shape[0],
@@ -216,10 +247,12 @@ class ElectronCaptureSource(Source):
 
     @staticmethod
     def _check_deployments(deployments) -> list[tuple[float, float]]:
-        allowed = ("a non-empty list of [start_day, length_day] pairs, start >= 0, length > 0, "
-                   "in increasing order and not overlapping")
+        lo, hi = DAYS
+        allowed = (f"a non-empty list of [start_day, length_day] pairs, 0 <= start <= {hi:g}, "
+                   f"{lo:g} <= length <= {hi:g}, in increasing order and not overlapping")
         arr = number_rows("source.deployments", deployments, 2, allowed=allowed)
-        ok = bool(np.all(arr[:, 0] >= 0) and np.all(arr[:, 1] > 0))
+        ok = bool(np.all((arr[:, 0] >= 0) & (arr[:, 0] <= hi))
+                  and np.all((arr[:, 1] >= lo) & (arr[:, 1] <= hi)))
         require("source.deployments", deployments, ok, f"must be {allowed}")
         starts, stops = arr[:, 0] * day, (arr[:, 0] + arr[:, 1]) * day
         require("source.deployments", deployments,
@@ -281,14 +314,19 @@ class ReactorSource(Source):
         fractions = nsp.PWR_FISSION_FRACTIONS if fractions is None else fractions
         e_fis = (nsp.ENERGY_PER_FISSION_MEV if energies_per_fission_MeV is None
                  else energies_per_fission_MeV)
-        non_negative_finite("source.E_min_MeV", E_min_MeV, "MeV")
+        e_top = nsp.REACTOR_E_MAX / MeV
+        in_interval("source.E_min_MeV", E_min_MeV, 0.0, e_top, "MeV", hi_open=True,
+                    what="an energy")
         require("source.E_max_MeV", E_max_MeV, is_finite(E_max_MeV)
-                and E_min_MeV < E_max_MeV <= nsp.REACTOR_E_MAX / MeV,
+                and E_min_MeV < E_max_MeV <= e_top,
                 f"must be in (E_min_MeV = {E_min_MeV}, 8] MeV (Huber-Mueller fits end at 8 MeV)")
+        _per_isotope("source.fractions", fractions, (0.0, 1.0))
+        # ~200 MeV per fission (Ma et al.); anything in (0, 1000] MeV keeps the rate finite
+        _per_isotope("source.energies_per_fission_MeV", e_fis, (0.0, 1000.0), lo_open=True)
         e_lo, e_hi = float(E_min_MeV) * MeV, float(E_max_MeV) * MeV
         self.distance = _optional_distance(distance_m)
         if thermal_power_MW is not None:
-            positive_finite("source.thermal_power_MW", thermal_power_MW, "MW")
+            amount("source.thermal_power_MW", thermal_power_MW, "MW", what="a power")
             require("source.distance_m", distance_m, distance_m is not None,
                     "needed with thermal_power_MW (distance from the reactor core, m)")
         try:
@@ -306,7 +344,8 @@ class ReactorSource(Source):
             norm = nsp.reactor_flux_norm(float(thermal_power_MW), fractions, e_fis,
                                          float(distance_m))
         else:
-            total = positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
+            total = amount("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s",
+                           what="a flux")
             norm = total * FLUX_UNIT * MeV / per_fission
         self.thermal_power_MW = thermal_power_MW
         self.fractions = dict(zip(nsp.REACTOR_ISOTOPES, nsp.reactor_weights(shape_params).tolist()))
@@ -318,7 +357,7 @@ class ReactorSource(Source):
                 or distance_m is not None, "needs the baseline distance_m")
         self.components = [Component("reactor nu_e-bar", -12, 0.0, Spectrum.REACTOR, params,
                                      nodes, oscillates=self.oscillation is not None)]
-        self.direction = _check_direction(direction, Direction.fixed((1.0, 0.0, 0.0)))
+        self.direction = check_direction(direction, Direction.fixed((1.0, 0.0, 0.0)))
 
     def describe(self) -> dict:
         e_fis = self.energies_per_fission_MeV
@@ -418,29 +457,21 @@ class SolarSource(Source):
         n_e_mol_cm3: float | Mapping[str, float] = SOLAR_N_E_DEFAULT,
         sun_direction: Sequence[float] = (0.0, 0.0, 1.0),
     ):
-        require("source.model", model, model in _MODEL_ALIASES,
-                f"allowed are {sorted(_MODEL_ALIASES)}")
+        one_of("source.model", model, _MODEL_ALIASES, shown=sorted(_MODEL_ALIASES))
         self.model = _MODEL_ALIASES[model]
-        if isinstance(species, str):
-            species = (species,)
-        species = list(species)
-        require("source.species", species, len(species) > 0 and len(set(species)) == len(species)
-                and all(sp in SOLAR_SPECIES for sp in species),
-                f"must be a non-empty list of distinct names from {SOLAR_SPECIES}")
-        self.oscillated = flavours != "nue-only"
+        species = _names("source.species", species, SOLAR_SPECIES)
+        self.oscillated = not (isinstance(flavours, str) and flavours == "nue-only")
         if self.oscillated:
-            if isinstance(flavours, str):
-                flavours = (flavours,)
-            flavours = list(flavours)
-            require("source.flavours", flavours, len(flavours) > 0
-                    and len(set(flavours)) == len(flavours)
-                    and all(f in _SOLAR_FLAVOURS for f in flavours),
-                    f"must be \"nue-only\" or a non-empty list from {_SOLAR_FLAVOURS}")
+            flavours = names("source.flavours", [flavours] if isinstance(flavours, str)
+                             else flavours, _SOLAR_FLAVOURS,
+                             allowed=f"\"nue-only\" or a non-empty list of distinct names "
+                                     f"from {list(_SOLAR_FLAVOURS)}")
         else:
             flavours = ["nue"]
         self.species, self.flavours = species, flavours
         self.n_e = self._densities(n_e_mol_cm3, species)
-        self.sun_direction = Direction.fixed(sun_direction).vector  # validates
+        three_vector("source.sun_direction", sun_direction, nonzero=True)
+        self.sun_direction = Direction.fixed(sun_direction).vector
         self.direction = Direction.fixed([0.0 - c for c in self.sun_direction])
         self.distance = ASTRONOMICAL_UNIT
         th12, th13, th23 = nufit_angles(NUFIT52_NO)
@@ -473,7 +504,10 @@ class SolarSource(Source):
 
     @staticmethod
     def _densities(n_e, species) -> dict[str, float]:
-        allowed = "must be a density >= 0 (N_A cm^-3) or a table species -> density"
+        # up to 100 times the solar centre's ~100 N_A cm^-3 (keeps the MSW terms finite)
+        top = 1e4
+        allowed = (f"must be a density in [0, {top:g}] (N_A cm^-3) or a table species -> "
+                   "density")
         if isinstance(n_e, Mapping):
             unknown = sorted(set(n_e) - set(SOLAR_SPECIES))
             require("source.n_e_mol_cm3", dict(n_e), not unknown,
@@ -482,7 +516,7 @@ class SolarSource(Source):
         else:
             out = {sp: n_e for sp in species}
         for v in out.values():
-            require("source.n_e_mol_cm3", n_e, is_finite(v) and float(v) >= 0, allowed)
+            require("source.n_e_mol_cm3", n_e, is_finite(v) and 0 <= float(v) <= top, allowed)
         return {k: float(v) for k, v in out.items()}
 
     def species_flux(self, species: str) -> float:
@@ -521,14 +555,8 @@ class AtmosphericNeutrinoSource(Source):
     FLAVOURS = ("nue", "nuebar", "numu", "numubar")
 
     def __init__(self, flavours: Sequence[str] = FLAVOURS, *, direction: Direction | None = None):
-        if isinstance(flavours, str):
-            flavours = (flavours,)
-        flavours = list(flavours)
-        require("source.flavours", flavours, len(flavours) > 0
-                and len(set(flavours)) == len(flavours)
-                and all(f in self.FLAVOURS for f in flavours),
-                f"must be a non-empty list of distinct names from {self.FLAVOURS}")
-        direction = direction or Direction.isotropic()
+        flavours = _names("source.flavours", flavours, self.FLAVOURS)
+        direction = check_direction(direction)
         require("source.direction", direction.describe(), direction.kind != DirectionKind.FIXED,
                 "an atmospheric flux needs isotropic or zenith-table directions")
         self.flavours = flavours
@@ -580,19 +608,24 @@ class StoppedPionSource(Source):
                 (nu_per_flavour_per_s is None) == by_protons,
                 "give nu_per_flavour_per_s, or protons_on_target_per_s with nu_per_proton")
         if by_protons:
-            pot = positive_finite("source.protons_on_target_per_s", protons_on_target_per_s,
-                            "protons per s")
-            rate = pot * positive_finite("source.nu_per_proton", nu_per_proton,
-                                   "neutrinos of each flavour per proton")
+            pot = amount("source.protons_on_target_per_s", protons_on_target_per_s,
+                         "protons per s", what="a rate")
+            # neutrinos of each flavour per proton: ~0.1 at 1 GeV; at most 1e3
+            rate = pot * in_interval("source.nu_per_proton", nu_per_proton, AMOUNT[0], 1e3,
+                                     "neutrinos of each flavour per proton")
+            require("source.nu_per_proton", nu_per_proton, AMOUNT[0] <= rate <= AMOUNT[1],
+                    f"times protons_on_target_per_s must be in [{AMOUNT[0]:g}, {AMOUNT[1]:g}] "
+                    "per s")
         else:
-            rate = positive_finite("source.nu_per_flavour_per_s", nu_per_flavour_per_s, "per s")
+            rate = amount("source.nu_per_flavour_per_s", nu_per_flavour_per_s, "per s",
+                          what="a rate")
         require("source.run_days", run_days, run_days is not None, "needed (run length, days)")
-        days = positive_finite("source.run_days", run_days, "days")
+        days = in_range("source.run_days", run_days, DAYS, "days", what="a duration")
         self.rate_per_s, self.run_days = rate, days
         self.protons_on_target_per_s, self.nu_per_proton = protons_on_target_per_s, nu_per_proton
         N = rate * days * (day / s)
         self.neutrinos_per_flavour = N
-        self.shape = _check_shape("source.shape", shape if shape is not None else Point())
+        self.shape = check_shape("source.shape", shape if shape is not None else Point())
         prompt = TimeModel.pion_prompt(TAU_PION)
         delayed = TimeModel.pion_delayed(TAU_PION, TAU_MUON)
         p = nsp.michel_params(N)
@@ -629,14 +662,16 @@ class MonoenergeticSource(Source):
     def __init__(self, energy_MeV: float, flux_cm2_s: float, *, pdg: int = 12,
                  mass_MeV: float = 0.0, direction: Direction | None = None,
                  distance_m: float | None = None):
-        mass = non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV") * MeV
-        E = positive_finite("source.energy_MeV", energy_MeV, "MeV") * MeV
-        require("source.energy_MeV", energy_MeV, E > mass, f"must exceed the mass {mass_MeV} MeV")
-        flux = positive_finite("source.flux_cm2_s", flux_cm2_s, "per cm^2 s")
-        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
+        mass = zero_or_in_range("source.mass_MeV", mass_MeV, PARTICLE_MASS_MEV, "MeV") * MeV
+        E = in_range("source.energy_MeV", energy_MeV, ENERGY_MEV, "MeV", what="an energy",
+                     lo_open=True) * MeV
+        require("source.energy_MeV", energy_MeV, E > mass,
+                f"must exceed the mass (mass_MeV = {mass_MeV} MeV)")
+        flux = amount("source.flux_cm2_s", flux_cm2_s, "per cm^2 s", what="a flux")
+        pdg = pdg_id("source.pdg", pdg)
         self.components = [_line(f"line {E / MeV:.6g} MeV", pdg, E, flux * FLUX_UNIT * MeV,
                                  mass=mass)]
-        self.direction = _check_direction(direction, Direction.isotropic())
+        self.direction = check_direction(direction, Direction.isotropic())
         self.distance = _optional_distance(distance_m)
 
     def describe(self) -> dict:
@@ -671,10 +706,11 @@ def read_spectrum_csv(path) -> tuple[np.ndarray, np.ndarray]:
             e, v = float(cols[0]), float(cols[1])
         except ValueError:
             raise ConfigError(f"{at}: not two numbers") from None
-        if not (math.isfinite(e) and e >= 0):
-            raise ConfigError(f"{at}: energy must be finite and >= 0 MeV")
-        if not math.isfinite(v) or v < 0:
-            raise ConfigError(f"{at}: flux must be finite and >= 0")
+        if not (math.isfinite(e) and 0 <= e <= ENERGY_MEV[1]):
+            raise ConfigError(f"{at}: energy must be finite and >= 0 MeV, at most "
+                              f"{ENERGY_MEV[1]:g}")
+        if not (math.isfinite(v) and 0 <= v <= AMOUNT_MAX):
+            raise ConfigError(f"{at}: flux must be finite and >= 0, at most {AMOUNT_MAX:g}")
         if E and e <= E[-1]:
             raise ConfigError(f"{at}: energies must increase strictly (previous row "
                               f"{rows[-1]} has E = {E[-1]:g} MeV)")
@@ -702,20 +738,25 @@ class TabulatedSource(Source):
     def __init__(self, path: str | Path, *, pdg: int = 12, mass_MeV: float = 0.0,
                  direction: Direction | None = None, total_flux_cm2_s: float | None = None,
                  distance_m: float | None = None):
-        require("source.path", path, isinstance(path, (str, Path)), "must be a file path")
-        mass = non_negative_finite("source.mass_MeV", mass_MeV, allowed="a mass >= 0 MeV") * MeV
+        require("source.path", path, isinstance(path, Path) or (isinstance(path, str) and path
+                and "\0" not in path), "must be a file path")
+        mass = zero_or_in_range("source.mass_MeV", mass_MeV, PARTICLE_MASS_MEV, "MeV") * MeV
         E, y = read_spectrum_csv(path)
         require("source.path", str(path), E[0] * MeV >= mass,
-                f"table starts at E = {E[0]:g} MeV, below the mass {mass_MeV} MeV")
+                f"table starts at E = {E[0]:g} MeV, below the mass (mass_MeV = {mass_MeV} MeV)")
         self.path = str(path)
         self.table_flux_cm2_s = _trapezoid(E, y)
+        require("source.path", str(path), 1 / AMOUNT_MAX <= self.table_flux_cm2_s <= AMOUNT_MAX,
+                f"the table integrates to {self.table_flux_cm2_s:g} per cm^2 s; allowed are "
+                f"[{1 / AMOUNT_MAX:g}, {AMOUNT_MAX:g}]")
         if total_flux_cm2_s is not None:
-            total = positive_finite("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s")
+            total = amount("source.total_flux_cm2_s", total_flux_cm2_s, "per cm^2 s",
+                           what="a flux")
             y = y * (total / self.table_flux_cm2_s)
-        pdg = nonzero_integer("source.pdg", pdg, allowed=PDG_ALLOWED)
+        pdg = pdg_id("source.pdg", pdg)
         self.components = [_table(f"tabulated {Path(path).name}", pdg, E * MeV, y * FLUX_UNIT,
                                   mass=mass)]
-        self.direction = _check_direction(direction, Direction.isotropic())
+        self.direction = check_direction(direction, Direction.isotropic())
         self.distance = _optional_distance(distance_m)
 
     def describe(self) -> dict:

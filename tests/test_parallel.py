@@ -1,0 +1,172 @@
+"""Runs spread over workers: local processes (--jobs) and a dask.distributed LocalCluster write
+the file of a one-process run, also when a worker is killed in the middle of a task; part
+directories (--parts) merge into it and read with uproot.concatenate; an unfinished part
+directory resumes."""
+
+from __future__ import annotations
+
+import glob
+
+import awkward as ak
+import numpy as np
+import pytest
+import uproot
+from production_helpers import (
+    CHUNK,
+    N_EVENTS,
+    SlowGenerator,
+    assert_same_file,
+    card_generator,
+    contents,
+    kill_first_worker,
+)
+
+import mcgen.production as production
+from mcgen.cli import main
+from mcgen.errors import ConfigError
+from mcgen.generator import Generator
+from mcgen.production import produce, tasks
+from mcgen.production.runners import local_cluster
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The one-process run (Generator.run), with the jagged final state."""
+    gen, text = card_generator()
+    path = tmp_path_factory.mktemp("ref") / "ref.root"
+    gen.run(N_EVENTS, path, chunk_events=CHUNK, threads=1, final_state=True, run_card=text,
+            progress=False)
+    return path
+
+
+def _slow(tmp_path):
+    gen, text = card_generator(SlowGenerator)
+    gen.started = str(tmp_path / "started")
+    (tmp_path / "started").mkdir()
+    return gen, text
+
+
+def test_local_processes_with_a_killed_worker_write_the_one_process_file(tmp_path, reference):
+    gen, text = _slow(tmp_path)
+    killed, stop = kill_first_worker(tmp_path / "started")
+    with pytest.warns(UserWarning, match="a worker process died; its blocks are drawn again"):
+        summary = produce(gen, N_EVENTS, tmp_path / "j2.root", chunk_events=CHUNK, jobs=2,
+                          final_state=True, run_card=text, progress=False)
+    stop.set()
+    assert killed, "no worker was killed"
+    assert summary.generated_events == N_EVENTS
+    assert_same_file(tmp_path / "j2.root", reference)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j2.root", "started"]
+
+
+def test_dask_local_cluster_with_a_killed_worker_writes_the_one_process_file(tmp_path,
+                                                                              reference):
+    distributed = pytest.importorskip("distributed")
+    gen, text = _slow(tmp_path)
+    with local_cluster(2) as cluster, distributed.Client(cluster) as client:
+        killed, stop = kill_first_worker(tmp_path / "started")
+        produce(gen, N_EVENTS, tmp_path / "dask.root", chunk_events=CHUNK, scheduler=client,
+                final_state=True, run_card=text, progress=False)
+        stop.set()
+        assert killed, "no worker was killed"
+        assert_same_file(tmp_path / "dask.root", reference)
+        produce(card_generator()[0], N_EVENTS, None, parts=tmp_path / "parts",  # no sleep
+                part_events=2 * CHUNK, chunk_events=CHUNK, scheduler=client,
+                final_state=True, run_card=text, progress=False)
+    production.merge(tmp_path / "parts", tmp_path / "merged.root")
+    assert_same_file(tmp_path / "merged.root", reference)
+
+
+def test_parts_merge_into_the_one_process_file_and_read_with_uproot(tmp_path, reference,
+                                                                     capsys):
+    gen, text = card_generator()
+    parts = tmp_path / "parts"
+    produce(gen, N_EVENTS, None, parts=parts, part_events=CHUNK, chunk_events=CHUNK,
+            final_state=True, run_card=text, progress=False)
+    names = sorted(p.name for p in parts.iterdir())
+    assert names == ["manifest.json"] + [f"part-0000{i}.root" for i in range(5)]
+    assert main(["merge", str(parts), "-o", str(tmp_path / "merged.root")]) == 0
+    assert f"merged {N_EVENTS} events" in capsys.readouterr().out
+    assert_same_file(tmp_path / "merged.root", reference)
+
+    together = uproot.concatenate(sorted(glob.glob(str(parts / "part-*.root"))),
+                                  ["event", "T_recoil_keV", "weight"], library="np")
+    ref = contents(reference)[0]
+    for name in together:
+        assert np.array_equal(together[name], ak.to_numpy(ref[name]))
+    # every part carries the whole run's metadata: the weights sum to the expected count
+    assert together["weight"].sum() == pytest.approx(gen.expected_events, rel=1e-12)
+
+
+def test_an_unfinished_part_directory_resumes_and_only_then_merges(tmp_path, reference,
+                                                                    monkeypatch):
+    gen, text = card_generator()
+    parts = tmp_path / "parts"
+    write_part, written = tasks.write_part, []
+
+    def interrupted_after_two(gen, task, work):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(task.index)
+        return write_part(gen, task, work)
+
+    run = dict(parts=parts, part_events=CHUNK, chunk_events=CHUNK, final_state=True,
+               run_card=text, progress=False, threads=1)
+    with monkeypatch.context() as m:
+        m.setattr(tasks, "write_part", interrupted_after_two)
+        with pytest.raises(KeyboardInterrupt):
+            produce(gen, N_EVENTS, None, **run)
+    with pytest.raises(ConfigError, match=r"the run is unfinished \(2 of 5 parts\); complete "
+                                          r"it with mcgen run \.\.\. --parts .* --resume"):
+        production.merge(parts, tmp_path / "merged.root")
+    with pytest.raises(ConfigError, match="was made with seed 1, this run has seed 2"):
+        other = Generator(gen.source, gen.detector, gen.interactions, seed=2,
+                          geometry=gen.geometry)
+        produce(other, N_EVENTS, None, resume=True, **run)
+    written.clear()
+    with monkeypatch.context() as m:
+        m.setattr(tasks, "write_part", lambda *a: written.append(a[1].index)
+                  or write_part(*a))
+        produce(gen, N_EVENTS, None, resume=True, **run)
+    assert written == [2, 3, 4]  # only the missing parts
+    production.merge(parts, tmp_path / "merged.root")
+    assert_same_file(tmp_path / "merged.root", reference)
+
+
+def test_a_worker_draws_the_parents_events_from_the_recipe():
+    # a reactor source (read-only default tables), a decaying N, the jagged final state: the
+    # pickled Generator without its plan draws, after planning itself, the parent's events
+    import pickle
+
+    from conftest import ROOT
+
+    from mcgen.catalog import load_card
+
+    card = load_card(ROOT / "macros" / "radiative_reactor_nucleus.toml")
+    gen = Generator(card.source, card.detector, card.interactions, seed=card.run["seed"],
+                    geometry=card.geometry)
+    ours = gen.generate_blocks([2, 3], 100_000, final_state=True)
+    worker = pickle.loads(production.recipe(gen))
+    assert worker._plan is None and worker.seed == gen.seed
+    theirs = worker.generate_blocks([2, 3], 100_000, final_state=True)
+    assert list(theirs) == list(ours) and "pdg_decay" in ours
+    for name in ours:
+        assert ak.array_equal(theirs[name], ours[name], equal_nan=True), name
+
+
+def test_bad_parallel_settings_are_one_line_errors(tmp_path, capsys):
+    from conftest import DEFAULT_CARD
+
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x.txt").write_text("not ours")
+    for args, message in [(["--jobs", "0"], "run.jobs = 0: must be a whole number >= 1"),
+                          (["--parts", str(tmp_path / "full")], "not empty and not an mcgen "
+                                                                "part directory"),
+                          (["--parts", str(tmp_path / "no" / "dir")], "does not exist")]:
+        out = tmp_path / "x.root"
+        assert main(["run", str(DEFAULT_CARD), "-n", "100", "-o", str(out), "-q"] + args) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("mcgen: error: ") and message in err and err.count("\n") == 1
+        assert not out.exists()
+    assert main(["merge", str(tmp_path), "-o", str(tmp_path / "m.root")]) == 2
+    assert "no manifest.json" in capsys.readouterr().err
