@@ -35,7 +35,9 @@ events drawn and discarded), `root` (one ROOT file, written by this process in b
 `parts` (--parts: each worker writes its own part files, 2^20 events each). Files go to a
 temporary directory, deleted at the end.
 
-Wall-clock timing needs a quiet machine: the load average before and after is printed.
+Wall-clock timing needs a quiet machine: the load average before and after is printed, and what
+the machine gives two busy processes (two pure-Python loops at once against one: 100 % on two
+free CPUs), the ceiling of `eff`.
 """
 
 from __future__ import annotations
@@ -94,6 +96,27 @@ def worker_cpu(mode: str, client) -> float:
         time.sleep(0.01)
     t = server.cpu_times()
     return t.children_user + t.children_system
+
+
+def _burn(n: int) -> float:
+    t, x = time.perf_counter(), 0.0
+    for i in range(n):
+        x += i * 0.5
+    return time.perf_counter() - t
+
+
+def machine_scaling(n: int = 20_000_000) -> float:
+    """What the machine gives two processes: the time of one pure-Python loop over the time of
+    two at once (1.0: two free CPUs; less: other load, or CPUs that are not independent)."""
+    import multiprocessing
+
+    one = _burn(n)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1000, 1000])  # started
+        t = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - t
+    return one / two
 
 
 def one_run(gen, text, n: int, sink: str, mode: str, workers: str, client, tmp: Path):
@@ -159,7 +182,8 @@ def main() -> None:
     args = ap.parse_args()
     n1, n2 = (int(n) for n in args.events)
     gen, text = generator()
-    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs")
+    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; two busy processes "
+          f"run at {machine_scaling():.0%} of twice one")
     rows, clusters = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -174,7 +198,8 @@ def main() -> None:
             for cluster, client in clusters.values():
                 client.close()
                 cluster.close()
-    print(f"load average after: {os.getloadavg()}")
+    print(f"load average after: {os.getloadavg()}; two busy processes run at "
+          f"{machine_scaling():.0%} of twice one")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
 
@@ -192,7 +217,8 @@ def _cluster(n: int, clusters: dict, gen, text):
     cluster = local_cluster(n)  # as mcgen run --scheduler local makes it
     client = Client(cluster)
 
-    produce(gen, 300_000, None, scheduler=client, progress=False)  # workers import, unpickle
+    # every worker imports mcgen and plans the generator (cached for the runs measured)
+    produce(gen, 20 * 32768, None, scheduler=client, part_events=32768, progress=False)
     clusters[n] = (cluster, client)
     return client
 

@@ -341,6 +341,15 @@ def test_radiative_weights_and_decays_are_finite(mu, m_N, partner, nature):
             assert np.all(np.isfinite(events[branch][decays])), branch
 
 
+def test_the_radiative_card_at_m_N_4_MeV():
+    """Found by mutating the radiative card: at m_N = 4 MeV an energy cell of zero width at
+    the top of the proposal had no flux bin (IndexError while planning)."""
+    card = catalog.load_card(ROOT / "macros" / "radiative_reactor_nucleus.toml")
+    it = mcgen.DipolePortalNucleus(1e-9, 4, flavours=["e"], partner_mass_MeV=0.0,
+                                   partner_moment_muB=1e-5)
+    sampled(Generator(card.source, card.detector, it, seed=40), 500)
+
+
 @settings(max_examples=20, **SETTINGS)
 @given(activity=log_uniform(validation.AMOUNT),
        density=log_uniform(validation.DENSITY_G_CM3),

@@ -219,7 +219,7 @@ class Detector:
         if not ok:
             raise ConfigError(
                 f"detector.elements = {elements!r}: allowed are elements of "
-                f"{self.material.formula!r}: {all_elements}"
+                f"{self.material.formula!r} (material.formula): {all_elements}"
             )
         return list(dict.fromkeys(elements))
 

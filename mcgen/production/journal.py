@@ -42,7 +42,8 @@ def check_same(old: dict, new: dict, what: str) -> None:
     """ConfigError unless an unfinished run `old` is the run `new` (its identity)."""
     shown = {"card_sha256": lambda v: f"a run card of sha256 {str(v)[:12]}",
              "seed": lambda v: f"seed {v}", "events": lambda v: f"{v} events",
-             "branches": lambda v: f"the branches {v}",
+             "branches": lambda v: f"{len(v or [])} branches ("
+                                   f"{'with' if v and 'fs' in v else 'without'} the final state)",
              "config_sha256": lambda v: f"a configuration of sha256 {str(v)[:12]} (source, "
                                         "detector, interactions, mcgen version)"}
     for key, show in shown.items():

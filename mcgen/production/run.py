@@ -252,6 +252,8 @@ def produce(gen: Generator, n_events: int, output: str | os.PathLike | None, *,
     if threads not in (1, 2):
         raise ConfigError(f"run.threads = {threads!r}: allowed are 1 and 2")
     writer_cls = writer_for(output, format) if output is not None and parts is None else None
+    if writer_cls is not None:
+        writer_cls(output, compression=compression)  # a bad output fails before any work
     final_state = final_state or bool(writer_cls and writer_cls.needs_final_state)
     directory = _parts_dir(parts) if parts is not None else None
     clock = RunClock()  # numba's compiling or loading is reported apart

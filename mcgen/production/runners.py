@@ -26,7 +26,6 @@ from .tasks import (
     execute,
     init_worker,
     recipe,
-    same,
     sha,
     unshare,
     work_dask,
@@ -132,20 +131,22 @@ def _succeeded(fut) -> bool:
 
 
 class _Dask:
-    """Tasks on a dask.distributed cluster. The pickled Generator (`recipe`) is a task result
-    every task depends on (fetched once per worker; recomputed, unlike scattered data, if the
-    workers holding it die); the scheduler reruns the tasks of a worker that dies (up to its
-    allowed-failures)."""
+    """Tasks on a dask.distributed cluster. The pickled Generator (`recipe`) reaches every
+    worker, also one that joins later, through a worker plugin (daskplugin); the scheduler
+    reruns the tasks of a worker that dies (up to its allowed-failures)."""
 
     def __init__(self, gen: Generator, client):
+        from .daskplugin import RecipePlugin
+
         self.client = client
         pickled = recipe(gen)
         self.token = sha(pickled)[:16]
         self.run = uuid.uuid4().hex[:8]  # task keys unique to this run
-        self.recipe = client.submit(same, pickled, key=f"mcgen-{self.run}-generator")
+        self.plugin = f"mcgen-{self.token}"
+        client.register_plugin(RecipePlugin(self.token, pickled), name=self.plugin)
 
     def close(self) -> None:
-        pass
+        self.client.unregister_worker_plugin(self.plugin)
 
     def map(self, tasks, work: Work, ordered: bool) -> Iterator[tuple[Task, dict]]:
         from distributed import KilledWorker
@@ -157,7 +158,7 @@ class _Dask:
             while todo or pending:
                 while todo and len(pending) < window:
                     task = todo.popleft()
-                    pending[self.client.submit(work_dask, self.recipe, self.token, task, work,
+                    pending[self.client.submit(work_dask, self.token, task, work,
                                                key=f"mcgen-{self.run}-{task.index}")] = task
                 if ordered:
                     fut = next(iter(pending))
@@ -220,7 +221,11 @@ def local_cluster(n_workers: int | None):
 def task_runner(gen: Generator, threads: int, jobs: int, scheduler):
     if scheduler is not None:
         with _dask_client(scheduler, jobs) as client:
-            yield _Dask(gen, client)
+            runner = _Dask(gen, client)
+            try:
+                yield runner
+            finally:
+                runner.close()
     elif jobs > 1:
         runner = _Processes(gen, jobs)
         try:

@@ -81,19 +81,20 @@ _RECIPES: dict[str, bytes] = {}  # token -> pickled Generator (set by the pool i
 _LOCAL = threading.local()  # per thread: the unpickled Generator of the current run
 
 
-def _generator(token: str, recipe: bytes | None = None) -> Generator:
-    """The run's Generator, unpickled once per process and thread (its counters are its own)."""
+def _generator(token: str) -> Generator:
+    """The run's Generator, unpickled once per process and thread (its counters are its own)
+    from the recipe installed by the pool initializer or the dask plugin."""
     cache = _LOCAL.__dict__.setdefault("generators", {})
     if token not in cache:
         cache.clear()  # an earlier run's generator is not needed any more
-        cache[token] = pickle.loads(recipe if recipe is not None else _RECIPES[token])
+        cache[token] = pickle.loads(_RECIPES[token])
     return cache[token]
 
 
 def init_worker(token: str, recipe: bytes) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _RECIPES[token] = recipe
+    install(token, recipe)
 
 
 def work_local(token: str, task: Task, work: Work) -> dict:
@@ -185,12 +186,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def same(value):
-    return value
+def work_dask(token: str, task: Task, work: Work) -> dict:
+    """A task on a dask worker (the recipe came with daskplugin.RecipePlugin)."""
+    return execute(_generator(token), task, work)
 
 
-def work_dask(recipe: bytes, token: str, task: Task, work: Work) -> dict:
-    return execute(_generator(token, recipe), task, work)
+def install(token: str, recipe: bytes) -> None:
+    """Make a run's recipe available to the tasks of this process."""
+    _RECIPES[token] = recipe
+
+
+def uninstall(token: str) -> None:
+    _RECIPES.pop(token, None)
 
 
 def execute(gen: Generator, task: Task, work: Work) -> dict:

@@ -296,7 +296,9 @@ def _channel_cells(ch, i: int, edges, env: TEnvelope, rows: list, bins: tuple, s
         fmax, width = comp.flux(edges[:1]), np.ones(1)
     else:
         cut = np.unique(np.concatenate([lo, hi]))
-        fmax = flux_bin_max(comp, cut)[np.searchsorted(cut, lo)]
+        # (a zero-width cell at the top edge, e.g. m_N = 4 MeV at Chooz on CaWO4, has no bin of
+        # its own: it takes the last one and gets weight 0 below)
+        fmax = flux_bin_max(comp, cut)[np.minimum(np.searchsorted(cut, lo), cut.size - 2)]
         width = hi - lo
     T_up = np.minimum(ch.T_hi, _tmax_array(_cell_E_det(ch, hi, c_lo, c_hi, prop), *ch.masses))
     G = _rows_G_at(rows, row, env, np.maximum(T_up, ch.T_lo))
