@@ -69,7 +69,8 @@ class _Production:
         self.compression, self.run_card, self.final_state = compression, run_card, final_state
         self.branches = gen.branch_names()
         self.meta = gen.metadata(n_events)
-        config = json.dumps(strict_json(self.meta), sort_keys=True, default=str)
+        self._codes = {str(it.code) for it in gen.interactions}
+        config = json.dumps(self._identity_meta(self.meta), sort_keys=True, default=str)
         self.identity = {"seed": gen.seed, "events": n_events,
                          "card_sha256": None if run_card is None else sha(run_card),
                          "config_sha256": sha(config),
@@ -129,8 +130,18 @@ class _Production:
         except Exception:  # no file, or not one of ours: not complete
             return False
         meta.pop("branch_units", None)
+        config = json.dumps(self._identity_meta(meta), sort_keys=True, default=str)
         return (entries == self.n_events and card == self.run_card
-                and sha(json.dumps(meta, sort_keys=True)) == self.identity["config_sha256"])
+                and sha(config) == self.identity["config_sha256"])
+
+    def _identity_meta(self, meta: dict) -> dict:
+        """The metadata that identifies a run: all of it, except that of the registered
+        process codes only this run's count (processes defined by another program, e.g. an
+        extension, must not make a resume refuse)."""
+        meta = strict_json(meta)
+        meta["process_codes"] = {c: n for c, n in meta.get("process_codes", {}).items()
+                                 if c in self._codes}
+        return meta
 
     def _write(self, output, writer_cls, runner, journal, source) -> None:
         kwargs = {"keep_partial": True} if journal is not None else {}
