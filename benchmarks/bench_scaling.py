@@ -4,6 +4,7 @@ dask.distributed LocalCluster, in memory, into one ROOT file and into part files
 
     python benchmarks/bench_scaling.py                    # everything (~2 min on 2 quiet cores)
     python benchmarks/bench_scaling.py --modes local --sinks memory root
+    python benchmarks/bench_scaling.py --modes local --sinks root --final-state
 
 Card: macros/atmospheric_dipole_xenon100.toml (seed from the card), planned once before any
 timing. Each configuration makes two runs, of N1 and N2 events (default 2e6 and 1e7), and
@@ -26,6 +27,7 @@ reports
               machine was not quiet).
 
 With --repeat R each run is made R times and the fastest counts (the least disturbed).
+--final-state also writes the jagged final state (the `fs_*` branches).
 
 Modes: `local 1` = this process (jobs=1, threads=1: no helper thread), `local 1+t` = this process
 with the writing thread (threads=2, the default), `local 2` = two worker processes (jobs=2),
@@ -54,7 +56,7 @@ REPO = Path(__file__).resolve().parents[1]
 CARD = REPO / "macros" / "atmospheric_dipole_xenon100.toml"
 
 
-def generator():
+def generator(final_state: bool = False):
     from mcgen.catalog import load_card
     from mcgen.generator import Generator
 
@@ -65,7 +67,8 @@ def generator():
     from mcgen.production import produce
 
     with tempfile.TemporaryDirectory() as tmp:  # the writer's first use, out of the timing
-        produce(gen, 100_000, Path(tmp) / "warm.root", progress=False)
+        produce(gen, 100_000, Path(tmp) / "warm.root", progress=False,
+                final_state=final_state)  # also compiles the final state's functions
     produce(gen, 100_000, None, jobs=2, progress=False)  # starts the fork server
     return gen, c.text
 
@@ -119,13 +122,14 @@ def machine_scaling(n: int = 20_000_000) -> float:
     return one / two
 
 
-def one_run(gen, text, n: int, sink: str, mode: str, workers: str, client, tmp: Path):
+def one_run(gen, text, n: int, sink: str, mode: str, workers: str, client, tmp: Path,
+            final_state: bool = False):
     """(wall seconds of the run, CPU seconds of this process, of the workers) for one
     produce call."""
     from mcgen.production import produce
 
     out = tmp / "out.root"
-    kw = dict(chunk_events=1 << 16, run_card=text, progress=False)
+    kw = dict(chunk_events=1 << 16, run_card=text, progress=False, final_state=final_state)
     if mode == "dask":
         kw["scheduler"] = client
     elif workers == "2":
@@ -144,10 +148,11 @@ def one_run(gen, text, n: int, sink: str, mode: str, workers: str, client, tmp: 
     return summary.seconds, cpu, wcpu
 
 
-def measure(gen, text, n1, n2, sink, mode, workers, client, tmp, repeat) -> dict:
+def measure(gen, text, n1, n2, sink, mode, workers, client, tmp, repeat,
+            final_state=False) -> dict:
     """Best of `repeat` (the shortest time: the least disturbed by other load) for each N."""
-    runs1 = [one_run(gen, text, n1, sink, mode, workers, client, tmp) for _ in range(repeat)]
-    runs2 = [one_run(gen, text, n2, sink, mode, workers, client, tmp) for _ in range(repeat)]
+    runs1, runs2 = ([one_run(gen, text, n, sink, mode, workers, client, tmp, final_state)
+                     for _ in range(repeat)] for n in (n1, n2))
     (t1, cpu1, wcpu1), (t2, cpu2, wcpu2) = min(runs1), min(runs2)
     marginal = (n2 - n1) / (t2 - t1) if t2 > t1 else float("nan")
     per_1e6 = 1e6 / (n2 - n1)
@@ -178,10 +183,12 @@ def main() -> None:
     ap.add_argument("--sinks", nargs="+", default=["memory", "root", "parts"],
                     choices=["memory", "root", "parts"])
     ap.add_argument("--repeat", type=int, default=1, help="runs per N; the fastest counts")
+    ap.add_argument("--final-state", action="store_true",
+                    help="also write the jagged final state (fs_* branches)")
     ap.add_argument("--json", help="write the raw results to this file")
     args = ap.parse_args()
     n1, n2 = (int(n) for n in args.events)
-    gen, text = generator()
+    gen, text = generator(args.final_state)
     print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; two busy processes "
           f"run at {machine_scaling():.0%} of twice one")
     rows, clusters = [], {}
@@ -192,7 +199,7 @@ def main() -> None:
                 if n_dask is not None:
                     client = clusters.get(n_dask) or _cluster(n_dask, clusters, gen, text)
                 rows.append(measure(gen, text, n1, n2, sink, mode, workers, client, Path(tmp),
-                                    args.repeat))
+                                    args.repeat, args.final_state))
                 _print(rows[-1], rows)
         finally:
             for cluster, client in clusters.values():

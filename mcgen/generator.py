@@ -37,7 +37,7 @@ from .sampling.kernels import sample_events
 from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
 from .sources.base import TimeKind
-from .streams import BLOCK_EVENTS, block_rng, blocks
+from .streams import BLOCK_EVENTS, block_rng
 from .validation import whole_number
 
 #: (branch, internal unit it is divided by) of each kernel row, in row order.
@@ -398,24 +398,11 @@ class Generator:
             raise ConfigError(
                 "no events possible: every channel is closed for this source and detector "
                 f"(window starts at {self.detector.T_min / keV:g} keV)")
-        weight = self.expected_events / n_events if n_events else 0.0
         per_chunk = -(-chunk_events // BLOCK_EVENTS)  # whole blocks, rounded up
-        todo = blocks(n_events)
-        first = 0
-        for start in range(0, len(todo), per_chunk):
-            part = todo[start:start + per_chunk]
-            n = sum(nb for _, nb in part)
-            out = np.empty((NCOL, n))
-            chan = np.empty(n, dtype=np.int64)
-            k = 0
-            for b, nb in part:
-                self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
-                k += nb
-            ev = self._branches(out, chan, first, weight, final_state)
-            self.detector.frame.apply(ev)  # the experiment's coordinates ([detector] frame)
-            yield ev
-            del out, chan, ev  # let the chunk go before the next is allocated
-            first += n
+        n_blocks = -(-n_events // BLOCK_EVENTS)
+        for start in range(0, n_blocks, per_chunk):
+            yield self._draw_blocks(range(start, min(start + per_chunk, n_blocks)), n_events,
+                                    final_state)
 
     def generate_blocks(self, block_ids: Sequence[int], n_events: int,
                         final_state: bool = False) -> dict[str, np.ndarray]:
@@ -430,15 +417,23 @@ class Generator:
                 0 <= ids[0] and ids[-1] < n_blocks):
             raise ValueError(f"blocks {ids[:3]}...: need consecutive blocks of 0 to "
                              f"{n_blocks - 1} (a run of {n_events} events)")
+        return self._draw_blocks(ids, n_events, final_state)
+
+    def _draw_blocks(self, ids: Sequence[int], n_events: int,
+                     final_state: bool) -> dict[str, np.ndarray]:
+        """Branch arrays of the consecutive blocks ids of an n_events run (n_events > 0), in
+        the experiment's coordinates ([detector] frame)."""
         sizes = [min(BLOCK_EVENTS, n_events - b * BLOCK_EVENTS) for b in ids]
         n = sum(sizes)
-        out = np.empty((NCOL, n))
+        # one column more than needed, so that each block's view out[:, k:k + nb] is never
+        # C-contiguous: numba then compiles the kernel once (layout "A") whether a chunk holds
+        # one block or several (a second specialisation costs ~10 s on a cold cache)
+        out = np.empty((NCOL, n + 1))[:, :n]
         chan = np.empty(n, dtype=np.int64)
         k = 0
         for b, nb in zip(ids, sizes):
             self._fill_block(b, out[:, k:k + nb], chan[k:k + nb])
             k += nb
-        # as in iter_chunks: branches, then the experiment's coordinates
         ev = self._branches(out, chan, ids[0] * BLOCK_EVENTS, self.expected_events / n_events,
                             final_state)
         self.detector.frame.apply(ev)

@@ -16,24 +16,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from .errors import ConfigError
-from .registry import Registry
+from .registry import Registered, Registry
 
 #: Every output writer, keyed by its format name (``--format``).
 WRITERS: Registry[type[Writer]] = Registry("run.format")
 
 
-class Writer:
+class Writer(Registered, registry=WRITERS):
     """Base class of output writers (see the module docstring)."""
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
     #: The format needs the jagged final state of every event (e.g. HepMC3's particles).
     needs_final_state: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            WRITERS.add(cls.name, cls)
 
 
 def writer_for(path: str | os.PathLike, format: str | None = None) -> type[Writer]:

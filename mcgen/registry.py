@@ -1,10 +1,11 @@
 """Registries: the one place where each kind of extension (process, source kind, detector
 response model, output writer) is looked up by the name a run card uses.
 
-A class registers itself when it is defined (the base classes call `Registry.add` from
-``__init_subclass__``), so a new process or source kind is its own module and nothing else:
-``mcgen list``, the run-card parser, the README tables and the public-API test read the
-registries instead of hand-kept lists.
+A class registers itself when it is defined (its family's base class derives from
+`Registered`; processes also check their output codes, `mcgen.interactions.base`), so a new
+process or source kind is its own module and nothing else: ``mcgen list``, the run-card
+parser, the README tables and the public-API test read the registries instead of hand-kept
+lists.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import importlib
 import pkgutil
 import warnings
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from .errors import ConfigError
 
@@ -59,6 +60,21 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         """The registered names, sorted."""
         return sorted(self._entries)
+
+
+class Registered:
+    """Base of a family of registered classes: ``class Writer(Registered, registry=WRITERS)``.
+    A subclass that defines ``name`` (the name a run card uses) registers itself in the
+    family's registry when it is defined; one without (an abstract intermediate) does not."""
+
+    _registry: ClassVar[Registry]
+
+    def __init_subclass__(cls, registry: Registry | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if registry is not None:  # the family's base class
+            cls._registry = registry
+        elif "name" in cls.__dict__:
+            cls._registry.add(cls.name, cls)
 
 
 def _qualname(entry) -> str:

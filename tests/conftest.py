@@ -16,6 +16,8 @@ ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
 DEFAULT_CARD = ROOT / "macros" / "atmospheric_dipole_xenon100.toml"
+#: the `reference` fixture of the production tests (test_parallel.py, test_resume.py)
+pytest_plugins = ["production_helpers"]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import awkward as ak
+import pytest
 import uproot
 from conftest import DEFAULT_CARD
 
@@ -21,6 +22,18 @@ from mcgen.generator import Generator
 #: 5 blocks of 32768 events, the last one partial.
 N_EVENTS = 150_000
 CHUNK = 32768
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory):
+    """A fixture (tests/conftest.py loads this module as a plugin): the uninterrupted
+    one-process run (Generator.run, not mcgen.production) of N_EVENTS with the jagged final
+    state, which every split, parallel or resumed run must equal."""
+    gen, text = card_generator()
+    path = tmp_path_factory.mktemp("ref") / "ref.root"
+    gen.run(N_EVENTS, path, chunk_events=CHUNK, threads=1, final_state=True, run_card=text,
+            progress=False)
+    return path
 
 
 def card_generator(cls: type = Generator) -> tuple[Generator, str]:

@@ -236,17 +236,27 @@ def test_th1d_round_trip(cr51, cr51_file, tmp_path):
 
 
 def test_th1d_read_by_pyroot(cr51, cr51_sample, tmp_path):
-    ROOTlib = pytest.importorskip("ROOT")
+    ROOTlib = pytest.importorskip("ROOT")  # pip install root (the `root` extra)
     spec = expected_spectrum(cr51, "T", bins=8)
     ev = histogram(cr51_sample, "T_recoil_keV", spec.axes[0].edges)
+    two = histogram(cr51_sample, ["T_recoil_keV", "baseline_mm"], (4, 3))
     path = tmp_path / "h.root"
-    write_root(path, {"spec": spec, "ev": ev})
+    write_root(path, {"spec": spec, "ev": ev, "two": two})
     f = ROOTlib.TFile.Open(str(path))
     for key, h in {"spec": spec, "ev": ev}.items():
         th = f.Get(key)
+        assert th.ClassName() == "TH1D" and th.GetNbinsX() == 8
+        assert th.GetXaxis().GetTitle() == "T_recoil [keV]"
+        assert th.GetXaxis().GetBinLowEdge(1) == pytest.approx(spec.axes[0].edges[0], rel=1e-15)
         for i, (v, var) in enumerate(zip(h.values(), h.variances()), start=1):
             assert th.GetBinContent(i) == pytest.approx(v, rel=1e-12)
             assert th.GetBinError(i) ** 2 == pytest.approx(var, rel=1e-12, abs=0)
+    th2 = f.Get("two")
+    assert th2.ClassName() == "TH2D"
+    for i in range(4):
+        for j in range(3):
+            assert th2.GetBinContent(i + 1, j + 1) == pytest.approx(two.values()[i, j], rel=1e-12)
+    assert th2.Integral() == pytest.approx(two.values().sum(), rel=1e-12)
     f.Close()
 
 

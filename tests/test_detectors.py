@@ -8,6 +8,7 @@ import pytest
 
 import mcgen
 from mcgen.constants import N_AVOGADRO, kg
+from mcgen.errors import ConfigWarning
 
 AMU, ME = 931.49410242, 0.51099895  # CODATA 2018
 
@@ -44,8 +45,9 @@ def test_exposure_from_density_and_volume():
 
 
 def test_window_and_threshold():
-    det = mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=6.6,
-                         window_keV=[6, 30], exposure_kg_day=1)
+    with pytest.warns(ConfigWarning, match=r"threshold_keV = 6.6 cuts into window"):
+        det = mcgen.Detector("d", mcgen.Material("Xe"), mcgen.Point(), threshold_keV=6.6,
+                             window_keV=[6, 30], exposure_kg_day=1)
     assert det.T_min == pytest.approx(6.6e-3) and det.T_max == pytest.approx(30e-3)
 
 

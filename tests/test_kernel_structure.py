@@ -80,11 +80,12 @@ def test_kernel_args_are_consistent_groups(card):
 def test_direct_kernel_call_matches_the_generator(card):
     gen = _generator(card)
     n = 500
-    out, chan = np.zeros((NCOL, n)), np.empty(n, np.int64)  # rows not written stay 0
+    # rows not written stay 0; a padded (non-contiguous) view, as the Generator passes it
+    out, chan = np.zeros((NCOL, n + 1))[:, :n], np.empty(n, np.int64)
     trials, bad = kernels.sample_events(block_rng(gen.seed, 0), n, *gen.plan.kernel_args(
         gen.detector.vertex_resolution_mm * mcgen.constants.mm), out, chan)
     assert trials >= n and bad == 0
-    ref_out, ref_chan = np.zeros((NCOL, n)), np.empty(n, np.int64)
+    ref_out, ref_chan = np.zeros((NCOL, n + 1))[:, :n], np.empty(n, np.int64)
     gen._fill_block(0, ref_out, ref_chan)
     np.testing.assert_array_equal(chan, ref_chan)
     np.testing.assert_array_equal(out, ref_out)  # NaN rows compare equal
@@ -102,3 +103,14 @@ def test_no_function_above_radon_rank_c():
              for b in cc.cc_visit(f.read_text()) for b in [b, *getattr(b, "methods", [])]
              if cc.cc_rank(b.complexity) > "C"]
     assert not worst, f"functions above radon rank C: {worst}"
+
+
+def test_the_kernel_is_compiled_for_one_array_layout():
+    """Chunks of one block and of several hand the kernel the same kind of view, so a cold
+    cache compiles it once (each specialisation costs ~10 s), and --jobs workers load it."""
+    gen = _generator(CARDS[0])
+    gen.sample(1000)  # one block in the chunk
+    for _ in gen.iter_chunks(40_000, chunk_events=65_536):  # two blocks in the chunk
+        pass
+    layouts = {sig[-2].layout for sig in kernels.sample_events.signatures}
+    assert layouts == {"A"}, layouts

@@ -29,16 +29,6 @@ from mcgen.production import produce, tasks
 from mcgen.production.runners import local_cluster
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The one-process run (Generator.run), with the jagged final state."""
-    gen, text = card_generator()
-    path = tmp_path_factory.mktemp("ref") / "ref.root"
-    gen.run(N_EVENTS, path, chunk_events=CHUNK, threads=1, final_state=True, run_card=text,
-            progress=False)
-    return path
-
-
 def _slow(tmp_path):
     gen, text = card_generator(SlowGenerator)
     gen.started = str(tmp_path / "started")

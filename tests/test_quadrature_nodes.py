@@ -45,6 +45,7 @@ def test_sigma_visible_against_scipy(card):
     ref = np.array([_sigma_quad(ch, e) for e in E])
     assert ref.max() > 0
     np.testing.assert_allclose(sigma_visible_nodes(ch, E), ref, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(ch.sigma_visible(E), ref, rtol=1e-9, atol=0)  # the same rule
 
 
 def test_expected_count_against_scipy():

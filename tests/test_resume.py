@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 from conftest import DEFAULT_CARD
 from production_helpers import CHUNK, N_EVENTS, assert_same_file, card_generator
 
@@ -19,16 +18,6 @@ from mcgen.production import Journal, produce
 
 RUN = ["run", str(DEFAULT_CARD), "-n", str(N_EVENTS), "--chunk-events", str(CHUNK),
        "--threads", "1", "--final-state", "-q"]
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The uninterrupted one-process run (Generator.run, not mcgen.production)."""
-    gen, text = card_generator()
-    path = tmp_path_factory.mktemp("ref") / "ref.root"
-    gen.run(N_EVENTS, path, chunk_events=CHUNK, threads=1, final_state=True, run_card=text,
-            progress=False)
-    return path
 
 
 def _leftovers(directory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference_paper000 as R
+from conftest import ROOT
 from scipy import integrate
 
 import mcgen
@@ -67,3 +68,17 @@ def test_direction_validation():
     with pytest.raises(mcgen.ConfigError, match="direction"):
         mcgen.Direction.fixed([0, 0, 0])
     assert MeV == 1.0
+
+
+@pytest.mark.parametrize("card", sorted((ROOT / "macros").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_shipped_card_pickles_with_the_standard_pickler(card):
+    """Worker processes and dask receive the Generator pickled: no read-only module constant
+    (types.MappingProxyType) may end up in a source, detector or interaction."""
+    import pickle
+
+    from mcgen.catalog import load_card
+
+    c = load_card(card)
+    gen = mcgen.Generator(c.source, c.detector, c.interactions, seed=3, site=c.site)
+    back = pickle.loads(pickle.dumps(gen))
+    assert repr(back.source.describe()) == repr(gen.source.describe())  # NaN != NaN

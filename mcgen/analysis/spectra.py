@@ -42,7 +42,7 @@ from ..physics.dispatch import dsigma_dT
 from ..physics.kinematics import recoil_range
 from ..physics.layout import P_M_IN, P_M_OUT, P_M_TARGET
 from ..resources import find_card
-from ..sampling.quadrature_nodes import rate_nodes
+from ..sampling.quadrature_nodes import rate_nodes, sigma_key
 from ..sources.spectrum_sampling import energy_grid
 from ..validation import fail, one_of, strictly_increasing, whole_number
 
@@ -240,8 +240,7 @@ def _channel_counts(gen: Generator, variable: str, edges: np.ndarray) -> np.ndar
     if variable == "E_obs" and gen.detector.observed.active:
         return _observed_counts(gen, edges)  # else E_obs = E_vis
     ext = np.concatenate([[-math.inf], edges, [math.inf]])
-    return np.array([_binned_rate(gen, i, _T_edges(gen, ch, ext, variable))
-                     for i, ch in enumerate(gen.channels)])
+    return _binned_rates(gen, [_T_edges(gen, ch, ext, variable) for ch in gen.channels])
 
 
 def _T_edges(gen: Generator, ch, edges_keV: np.ndarray, variable: str) -> np.ndarray:
@@ -264,15 +263,15 @@ def _observed_counts(gen: Generator, edges: np.ndarray) -> np.ndarray:
     v_lo, v_hi = _visible_range(gen, True)
     fine = _fine_grid(obs, v_lo, v_hi, edges)
     ext = np.concatenate([[-math.inf], fine, [math.inf]])
-    counts = np.array([_binned_rate(gen, i, _T_edges(gen, ch, ext, "E_vis"))[1:-1]
-                       for i, ch in enumerate(gen.channels)])
+    counts = _binned_rates(gen, [_T_edges(gen, ch, ext, "E_vis")
+                                 for ch in gen.channels])[:, 1:-1]
     w_lo, w_hi = obs.window_keV
     sig = float(np.max(obs.sigma_keV(np.array([v_lo, v_hi]))))
     lo = w_lo if math.isfinite(w_lo) else v_lo - 10.0 * sig - 1.0
     hi = w_hi if math.isfinite(w_hi) else v_hi + 10.0 * sig + 1.0
     o_edges = np.concatenate([[lo] if lo < edges[0] else [], edges, [hi] if hi > edges[-1] else []])
     R = obs.response_matrix(0.5 * (fine[:-1] + fine[1:]), o_edges)
-    out = counts @ R
+    out = np.einsum("cf,fo->co", counts, R)  # (not BLAS: its idle threads spin on CPU time)
     under, over = lo < edges[0], hi > edges[-1]
     inner = out[:, int(under):out.shape[1] - int(over)]
     u = out[:, 0] if under else np.zeros(out.shape[0])
@@ -302,50 +301,68 @@ def _fine_grid(obs, v_lo: float, v_hi: float, edges: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
-def _binned_rate(gen: Generator, i: int, T_edges: np.ndarray) -> np.ndarray:
-    """Expected events of channel i in the recoil bins T_edges [MeV] (increasing, may start at
-    0 and end at inf): the rate's nodes and weights (rate_nodes) with the T integral cut at the
-    edges."""
-    ch = gen.channels[i]
+def _binned_rates(gen: Generator, T_edges: list[np.ndarray]) -> np.ndarray:
+    """Expected events (n_channels, bins) of each channel i in its recoil bins T_edges[i] [MeV]
+    (increasing, may start at 0 and end at inf; as many bins for every channel): the rate's
+    nodes and weights (rate_nodes) with the T integral cut at the edges. Channels that differ
+    only in the flux (e.g. the flavours of a solar component) share the T integrals."""
     plan = gen.plan
-    if not plan.rates[i] > 0:
-        return np.zeros(T_edges.size - 1)
-    E, W = rate_nodes(ch, _grid(gen, ch, T_edges), plan.geometry, gen.source, gen.detector,
-                      plan.propagation)
-    return _bin_rate(int(ch.kernel), ch.params, E, W, T_edges, ch.T_lo, ch.T_hi,
-                     np.sort(np.asarray(ch.T_breaks, float)))
+    out = np.zeros((len(gen.channels), T_edges[0].size - 1))
+    groups, memo = {}, {}
+    for i, ch in enumerate(gen.channels):
+        if not plan.rates[i] > 0:
+            continue
+        E, W = rate_nodes(ch, _grid(gen, ch, T_edges[i], memo), plan.geometry, gen.source,
+                          gen.detector, plan.propagation)
+        key = sigma_key(ch, E) + (T_edges[i].tobytes(),)
+        group = groups.setdefault(key, (ch, E, T_edges[i], [], []))
+        group[3].append(i)
+        group[4].append(W)
+    for ch, E, edges, rows, W in groups.values():
+        out[rows] = _bin_rate(int(ch.kernel), ch.params, E, np.stack(W), edges, ch.T_lo,
+                              ch.T_hi, np.sort(np.asarray(ch.T_breaks, float)))
+    return out
 
 
-def _grid(gen: Generator, ch, T_edges: np.ndarray) -> np.ndarray:
+def _grid(gen: Generator, ch, T_edges: np.ndarray, memo: dict) -> np.ndarray:
     """Energy edges [MeV] of the channel's quadrature: those of the rate (energy_grid of the
     component with all its channels), plus the energies where Tmax(E) crosses a bin edge
-    (kinks of the per-bin integrand) when there are not too many."""
+    (kinks of the per-bin integrand) when there are not too many. memo: values shared by
+    channels (the component's grid; the crossings, which depend on the masses and window)."""
     comp = ch.component
-    base = energy_grid(comp, [c for c in gen.channels if c.component is comp])
+    if ("grid", id(comp)) not in memo:
+        memo["grid", id(comp)] = energy_grid(comp, [c for c in gen.channels
+                                                    if c.component is comp])
+    base = memo["grid", id(comp)]
     if (comp.is_line or T_edges.size * len(gen.channels) > MAX_REFINE
             or gen.plan.propagation is not None):  # through rock: kinks at other energies
         return base
-    T_top = min(ch.T_hi, ch.recoil_range(comp.E_max)[1])
-    inner = T_edges[(T_edges > ch.T_lo) & (T_edges < T_top)]
-    extra = [ch.energy_for_recoil(float(t), comp.E_max) for t in inner]
-    extra = [e for e in extra if e is not None and comp.E_min < e < comp.E_max]
-    return np.unique(np.concatenate([base, extra]))
+    key = ("cross", ch.masses, ch.T_lo, ch.T_hi, comp.E_min, comp.E_max, T_edges.tobytes())
+    if key not in memo:
+        T_top = min(ch.T_hi, ch.recoil_range(comp.E_max)[1])
+        inner = T_edges[(T_edges > ch.T_lo) & (T_edges < T_top)]
+        extra = [ch.energy_for_recoil(float(t), comp.E_max) for t in inner]
+        memo[key] = [e for e in extra if e is not None and comp.E_min < e < comp.E_max]
+    return np.unique(np.concatenate([base, memo[key]]))
 
 
 # -- per-bin cross sections (numba) -----------------------------------------------------------
 GL_X, GL_W = np.polynomial.legendre.leggauss(4)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True, _nrt=False)  # (allocates nothing)
 def _piece(proc, p, E, a, b, T_breaks) -> float:
     """Integral of dsigma/dT [mm^2] over [a, b] (0 < a < b), Gauss-Legendre in ln T on
-    sub-intervals of at most LN_STEP, split at T_breaks."""
+    sub-intervals of at most LN_STEP, split at T_breaks (sorted)."""
     total = 0.0
     lo = math.log(a)
-    cuts = [t for t in T_breaks if a < t < b]
-    cuts.append(b)
-    for t in cuts:
-        hi = math.log(t)
+    for k in range(T_breaks.size + 1):
+        if k < T_breaks.size:  # the breaks inside (a, b), then b
+            if not a < T_breaks[k] < b:
+                continue
+            hi = math.log(T_breaks[k])
+        else:
+            hi = math.log(b)
         n = max(1, int(math.ceil((hi - lo) / LN_STEP)))
         h = (hi - lo) / n
         for s in range(n):
@@ -359,12 +376,13 @@ def _piece(proc, p, E, a, b, T_breaks) -> float:
 
 @njit(cache=True)
 def _bin_rate(proc, p, E, W, T_edges, T_lo, T_hi, T_breaks) -> np.ndarray:
-    """sum_i W_i sigma[i, j], sigma[i, j] [mm^2] the integral of dsigma/dT(E_i) over bin j of
-    T_edges [MeV] inside the window [T_lo, T_hi] and the kinematic range at E_i."""
+    """sum_i W[c, i] sigma[i, j] for each row c of W, sigma[i, j] [mm^2] the integral of
+    dsigma/dT(E_i) over bin j of T_edges [MeV] inside the window [T_lo, T_hi] and the
+    kinematic range at E_i."""
     nb = T_edges.size - 1
-    out = np.zeros(nb)
+    out = np.zeros((W.shape[0], nb))
     for i in range(E.size):
-        if W[i] == 0.0:
+        if not np.any(W[:, i] != 0.0):
             continue
         tmin, tmax = recoil_range(E[i], p[P_M_IN], p[P_M_OUT], p[P_M_TARGET])
         lo, hi = max(T_lo, tmin), min(T_hi, tmax)
@@ -376,7 +394,10 @@ def _bin_rate(proc, p, E, W, T_edges, T_lo, T_hi, T_breaks) -> np.ndarray:
             if T_edges[j] >= hi:
                 break
             if b > a:
-                out[j] += W[i] * _piece(proc, p, E[i], a, b, T_breaks)
+                sig = _piece(proc, p, E[i], a, b, T_breaks)
+                for c in range(W.shape[0]):
+                    if W[c, i] != 0.0:
+                        out[c, j] += W[c, i] * sig
     return out
 
 

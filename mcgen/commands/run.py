@@ -55,7 +55,11 @@ def main(args) -> int:
     from ..generator import COMPILE_NOTICE, Generator, jit_cache_is_cold
     from ..output import writer_for
     from ..production import PART_EVENTS, produce
+    from ..production.tasks import keep_freed_memory
 
+    # this process is mcgen's own: let malloc keep the freed chunk buffers for the next chunk
+    # instead of giving them back and faulting them in again (the writer's jagged branches)
+    keep_freed_memory()
     card = load_card(path, {"events": args.events, "output": args.output,
                             "seed": args.seed, "chunk_events": args.chunk_events,
                             "compression": args.compression, "threads": args.threads,

@@ -24,7 +24,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..errors import ConfigError
-from ..registry import Registry
+from ..registry import Registered, Registry
 from ..validation import (
     fail,
     non_negative_finite,
@@ -38,7 +38,7 @@ from .response import check_edges, read_columns
 BACKGROUNDS: Registry[type[Background]] = Registry("detector.background.kind")
 
 
-class Background:
+class Background(Registered, registry=BACKGROUNDS):
     """Base class: ``rate(E_obs_keV)`` [counts / (kg keV day)] and its cumulative integral
     ``cumulative(E_obs_keV)`` [counts / (kg day)] from -inf, so that the counts per kg day in
     [a, b] are cumulative(b) - cumulative(a) exactly. ``description`` says where the rate
@@ -47,11 +47,6 @@ class Background:
 
     name: ClassVar[str]
     FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            BACKGROUNDS.add(cls.name, cls)
 
     description: str = ""
 

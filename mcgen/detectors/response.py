@@ -39,7 +39,7 @@ from scipy.special import ndtr
 
 from ..errors import ConfigError
 from ..physics.quenching import electron_equivalent, nuclear_recoil_energy
-from ..registry import Registry
+from ..registry import Registered, Registry
 from ..streams import BLOCK_EVENTS, response_rng
 from ..validation import (
     fail,
@@ -62,17 +62,12 @@ EFFICIENCIES: Registry[type[Efficiency]] = Registry("detector.response.efficienc
 
 
 # -- quenching ------------------------------------------------------------------------------
-class Response:
+class Response(Registered, registry=RESPONSES):
     """Base class of quenching models: ``visible_keV(T_keV, target)`` and its inverse
     ``recoil_keV(E_keV, target)`` (keV in, keV out). A subclass that defines ``name``
     registers itself."""
 
     name: ClassVar[str]
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            RESPONSES.add(cls.name, cls)
 
     def visible_keV(self, T_keV: np.ndarray, target) -> np.ndarray:
         raise NotImplementedError
@@ -151,7 +146,7 @@ def check_edges(field: str, edges) -> np.ndarray:
 
 
 # -- resolution -------------------------------------------------------------------------------
-class Resolution:
+class Resolution(Registered, registry=RESOLUTIONS):
     """Base class of resolution models: ``sigma_keV(E_keV)``, the Gaussian width [keV] of the
     observed energy around E_vis = E_keV. A subclass that defines ``name`` registers itself;
     ``FIELDS`` lists its card fields (its constructor's keyword arguments; it also takes
@@ -159,11 +154,6 @@ class Resolution:
 
     name: ClassVar[str]
     FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            RESOLUTIONS.add(cls.name, cls)
 
     def sigma_keV(self, E_keV) -> np.ndarray:
         raise NotImplementedError
@@ -201,7 +191,7 @@ class GaussianResolution(Resolution):
 
 
 # -- efficiency -------------------------------------------------------------------------------
-class Efficiency:
+class Efficiency(Registered, registry=EFFICIENCIES):
     """Base class of efficiency models: ``__call__(E_keV)`` in [0, 1] as a function of the
     observed energy [keV]; piecewise linear between ``nodes_keV`` (where it may also jump),
     with ``slope(E_keV)`` [1/keV] inside a piece: the expected spectra integrate it exactly
@@ -210,11 +200,6 @@ class Efficiency:
     name: ClassVar[str]
     FIELDS: ClassVar[tuple[str, ...]] = ()
     nodes_keV: np.ndarray = np.empty(0)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            EFFICIENCIES.add(cls.name, cls)
 
     def __call__(self, E_keV) -> np.ndarray:
         raise NotImplementedError

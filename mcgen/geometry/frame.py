@@ -95,18 +95,24 @@ class Frame:
         for names, shift in ([(n, True) for n in POSITION_BRANCHES]
                              + [(n, False) for n in VECTOR_BRANCHES]):
             if names[0] in events:
-                xyz = self.matrix @ np.stack([np.asarray(events[n], float) for n in names])
+                xyz = self._rotate([np.asarray(events[n], float) for n in names])
                 for i, n in enumerate(names):
                     events[n] = xyz[i] + self.origin_mm[i] if shift else xyz[i]
         if "fs" in events:
             events["fs"] = self._rotate_final_state(events["fs"])
+
+    def _rotate(self, xyz: list[np.ndarray]) -> list[np.ndarray]:
+        """The three components of matrix @ (x, y, z), written out: a BLAS product would start
+        its thread pool, whose idle threads spin and take CPU from the sampling."""
+        m = self.matrix
+        return [m[i, 0] * xyz[0] + m[i, 1] * xyz[1] + m[i, 2] * xyz[2] for i in range(3)]
 
     def _rotate_final_state(self, fs):
         """The jagged final state with its momenta rotated (awkward, flat arrays at once)."""
         import awkward as ak
 
         counts = ak.num(fs)
-        p = np.stack([ak.to_numpy(ak.flatten(fs[f])) for f in FINAL_STATE_VECTOR])
-        for f, v in zip(FINAL_STATE_VECTOR, self.matrix @ p):
+        p = [ak.to_numpy(ak.flatten(fs[f])) for f in FINAL_STATE_VECTOR]
+        for f, v in zip(FINAL_STATE_VECTOR, self._rotate(p)):
             fs = ak.with_field(fs, ak.unflatten(v, counts), f)
         return fs

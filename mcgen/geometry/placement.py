@@ -121,7 +121,9 @@ class Geometry:
         sp, sw = quadrature(vol, GEOMETRY_NODES)
         fp, fw = quadrature(fid, GEOMETRY_NODES)
         sw = sw / sw.sum()
-        L = np.sqrt(((fp[None, :, :] - sp[:, None, :]) ** 2).sum(-1)).ravel()
+        # (coordinate by coordinate: no (n, n, 3) temporary; the same sum, ((x + y) + z))
+        L2 = sum((fp[None, :, k] - sp[:, None, k]) ** 2 for k in range(3))
+        L = np.sqrt(L2).ravel()
         w = (sw[:, None] * fw[None, :]).ravel() / (4 * math.pi * L * L)
         return Layout(True, int(fid.kind), fid.params(), int(vol.kind), vol.params(), L_min,
                       math.nan, L, w)

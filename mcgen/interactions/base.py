@@ -79,11 +79,10 @@ class Channel:
         return recoil_range(float(E), m1, m3, M)
 
     def sigma_visible(self, E) -> np.ndarray:
-        """Cross section [mm^2] for recoils inside [T_lo, T_hi], at energies E [MeV]."""
-        E = np.asarray(E, float)
-        vals = [quadrature.sigma_visible(int(self.kernel), self.params, float(e), self.T_lo,
-                                         self.T_hi, self.T_breaks) for e in E.ravel()]
-        return np.array(vals).reshape(E.shape)
+        """Cross section [mm^2] for recoils inside [T_lo, T_hi], at energies E [MeV]
+        (mcgen.physics.quadrature: the rule of the expected counts)."""
+        return quadrature.sigma_visible_array(self.kernel, self.params, E, self.T_lo, self.T_hi,
+                                              self.T_breaks)
 
     def energy_for_recoil(self, T: float, E_hi: float) -> float | None:
         """Smallest projectile energy [MeV] with Tmax(E) >= T, or None if above E_hi."""

@@ -55,8 +55,6 @@ import math
 import numpy as np
 from numba import njit
 
-from .kinematics import orthonormal_basis
-
 DEC_NMODES, DEC_MAJORANA, DEC_CTAU, DEC_SPIN_HALF, DEC_MASS, DEC_PARENT = 0, 1, 2, 3, 4, 5
 DEC_MODES = 6
 DEC_PER_MODE = 3
@@ -83,7 +81,12 @@ def decay_params(m: float, ctau: float, majorana: bool, spin_half: bool, parent_
     return np.array(row)
 
 
-@njit(cache=True, nogil=True)
+# The per-event functions below take and return plain numbers (no arrays, no generator): the
+# event kernel (mcgen.sampling.kernels) inlines them and draws their random numbers itself.
+INLINE = dict(cache=True, nogil=True, inline="always")
+
+
+@njit(**INLINE)
 def _dot(a0, a1, a2, a3, b0, b1, b2, b3):
     return a0 * b0 - a1 * b1 - a2 * b2 - a3 * b3
 
@@ -94,8 +97,19 @@ def production_polarization(E, ux, uy, uz, M, T, rx, ry, rz, m, spin_half):
     neutrino energy E [MeV] along the unit vector u, target of mass M at rest, recoil of kinetic
     energy T and momentum r [MeV], N mass m > 0. The rest frame is reached from the lab by a
     pure boost along the N momentum; components on the lab axes."""
+    p1, p2, p3 = E * ux - rx, E * uy - ry, E * uz - rz
+    pn = math.sqrt(p1 * p1 + p2 * p2 + p3 * p3)
+    if pn == 0.0:
+        return polarization(E, ux, uy, uz, M, T, rx, ry, rz, m, spin_half, 0.0, 0.0, 1.0, 0.0)
+    return polarization(E, ux, uy, uz, M, T, rx, ry, rz, m, spin_half, p1 / pn, p2 / pn,
+                        p3 / pn, pn)
+
+
+@njit(**INLINE)
+def polarization(E, ux, uy, uz, M, T, rx, ry, rz, m, spin_half, e1, e2, e3, pn):
+    """`production_polarization` with the N flight direction e (unit) and momentum pn [MeV]
+    given (the kernel has them): S = -W_vec / W_0 in the N rest frame (module docstring)."""
     k0, k1, k2, k3 = E, E * ux, E * uy, E * uz
-    p0, p1, p2, p3 = E - T, k1 - rx, k2 - ry, k3 - rz  # N
     q0, q1, q2, q3 = T, rx, ry, rz  # q = k - p = P' - P
     J0, J1, J2, J3 = 2.0 * M + T, rx, ry, rz  # P + P'
     qq = _dot(q0, q1, q2, q3, q0, q1, q2, q3)
@@ -112,17 +126,17 @@ def production_polarization(E, ux, uy, uz, M, T, rx, ry, rz, m, spin_half):
     W1 = a * q1 + b * J1 + c * k1
     W2 = a * q2 + b * J2 + c * k2
     W3 = a * q3 + b * J3 + c * k3
-    pn = math.sqrt(p1 * p1 + p2 * p2 + p3 * p3)
-    if pn == 0.0:
+    if pn == 0.0:  # N at rest: the lab is its rest frame
         return -W1 / W0, -W2 / W0, -W3 / W0
-    e1, e2, e3 = p1 / pn, p2 / pn, p3 / pn
+    # boost along e by (gamma, beta gamma) = (p0, pn) / m, p0 = E - T the N energy: the
+    # transverse part of W is unchanged, (W0, W_par) mix
+    p0 = E - T
     w_par = W1 * e1 + W2 * e2 + W3 * e3
-    w0_rest = (p0 * W0 - pn * w_par) / m
-    w_par_rest = (p0 * w_par - pn * W0) / m
-    s_par = -w_par_rest / w0_rest
-    return (-(W1 - w_par * e1) / w0_rest + s_par * e1,
-            -(W2 - w_par * e2) / w0_rest + s_par * e2,
-            -(W3 - w_par * e3) / w0_rest + s_par * e3)
+    inv_w0_rest = m / (p0 * W0 - pn * w_par)
+    s_par = -(p0 * w_par - pn * W0) / m * inv_w0_rest
+    return (-(W1 - w_par * e1) * inv_w0_rest + s_par * e1,
+            -(W2 - w_par * e2) * inv_w0_rest + s_par * e2,
+            -(W3 - w_par * e3) * inv_w0_rest + s_par * e3)
 
 
 @njit(cache=True, nogil=True)
@@ -130,6 +144,34 @@ def sample_cos_linear(b, u):
     """c in [-1, 1] with density (1 + b c) / 2 (|b| <= 1) by inverse CDF at u in [0, 1),
     in the cancellation-free form (b - 2 + 4u) / (1 + sqrt((1 - b)^2 + 4 b u))."""
     return (b - 2.0 + 4.0 * u) / (1.0 + math.sqrt(max(0.0, (1.0 - b) ** 2 + 4.0 * b * u)))
+
+
+@njit(**INLINE)
+def photon_direction(Sx, Sy, Sz, A, n1, n2, n3, u_flip):
+    """Unit vector with density (1 + A S.n) / (4 pi) (|S| <= 1; A S.n clipped to [-1, 1]) from
+    an isotropic unit vector n and a uniform u_flip in [0, 1): n kept with probability
+    (1 + A S.n) / 2, else reflected in the plane normal to S (n - 2 (S.n / S.S) S, whose S.n is
+    the opposite). Exact: a direction arises drawn and kept, or as the reflection of the drawn
+    n' (S.n' = -S.n) not kept: (1 + A S.n) / 2 + (1 - (1 - A S.n) / 2) = 1 + A S.n times the
+    isotropic density (the reflection keeps the isotropic density). No basis about S and no
+    inverse CDF of the cosine (three square roots and six divisions fewer than building n
+    about S)."""
+    sn = Sx * n1 + Sy * n2 + Sz * n3
+    ss = Sx * Sx + Sy * Sy + Sz * Sz
+    if 2.0 * u_flip < 1.0 + A * sn or ss == 0.0:
+        return n1, n2, n3
+    f = 2.0 * sn / ss
+    return n1 - f * Sx, n2 - f * Sy, n3 - f * Sz
+
+
+@njit(**INLINE)
+def boost_photon(E_star, gamma, gb, e1, e2, e3, n1, n2, n3):
+    """Lab photon (E_gamma, px, py, pz) [MeV] of rest-frame energy E_star [MeV] and direction n,
+    for an N flying along e with Lorentz factors gamma and beta gamma; and cos(n, e)."""
+    n_par = n1 * e1 + n2 * e2 + n3 * e3
+    f = (gamma - 1.0) * n_par + gb  # lab momentum = E* (n + f e)
+    return (E_star * (gamma + gb * n_par), E_star * (n1 + f * e1), E_star * (n2 + f * e2),
+            E_star * (n3 + f * e3), n_par)
 
 
 @njit(cache=True, nogil=True)
@@ -143,23 +185,9 @@ def decay_photon(rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz, A):
         e1, e2, e3 = pNx / pn, pNy / pn, pNz / pn
     else:
         e1, e2, e3 = 0.0, 0.0, 1.0
-    s = math.sqrt(Sx * Sx + Sy * Sy + Sz * Sz)
-    if s > 1e-12:
-        a1, a2, a3 = Sx / s, Sy / s, Sz / s
-    else:
-        a1, a2, a3 = e1, e2, e3
-    b = min(1.0, max(-1.0, A * s))
-    c = sample_cos_linear(b, rng.random())
+    c = 2.0 * rng.random() - 1.0  # isotropic n (the event kernel draws it without sin, cos)
     st = math.sqrt(max(0.0, 1.0 - c * c))
     phi = 2.0 * math.pi * rng.random()
-    x1, x2, x3, y1, y2, y3 = orthonormal_basis(a1, a2, a3)
-    cp, sp = math.cos(phi), math.sin(phi)
-    n1 = c * a1 + st * (cp * x1 + sp * y1)
-    n2 = c * a2 + st * (cp * x2 + sp * y2)
-    n3 = c * a3 + st * (cp * x3 + sp * y3)
-    n_par = n1 * e1 + n2 * e2 + n3 * e3
-    gamma = EN / m
-    gb = pn / m
-    f = (gamma - 1.0) * n_par + gb  # lab momentum = E* (n + f e)
-    return (E_star * (gamma + gb * n_par), E_star * (n1 + f * e1), E_star * (n2 + f * e2),
-            E_star * (n3 + f * e3), n_par)
+    n1, n2, n3 = photon_direction(Sx, Sy, Sz, A, st * math.cos(phi), st * math.sin(phi), c,
+                                  rng.random())
+    return boost_photon(E_star, EN / m, pn / m, e1, e2, e3, n1, n2, n3)

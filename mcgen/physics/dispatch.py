@@ -18,7 +18,16 @@ from enum import IntEnum
 import numpy as np
 from numba import njit
 
-from . import cevns, electron, ionization, neutrino_spectra, nucleus, spectra, upscattering
+from . import (
+    cevns,
+    electron,
+    ionization,
+    neutrino_spectra,
+    nuclear_form_factors,
+    nucleus,
+    spectra,
+    upscattering,
+)
 from .layout import (  # noqa: F401  (re-exported: the common channel layout)
     P_HBARC2,
     P_M_IN,
@@ -42,7 +51,13 @@ class CrossSection(IntEnum):
     IONIZATION_EPA = 6
 
 
-@njit(cache=True)
+# flux and dsigma_dT run once per proposal in the event kernel: compiled without numba's
+# reference counting, as the kernel (mcgen.sampling.kernels.KERNEL; they allocate nothing), the
+# counting of the parameter arrays they hand on costs ~5-10 ns a call.
+HOT = dict(cache=True, nogil=True, _nrt=False)
+
+
+@njit(**HOT)
 def flux(kind: int, p: np.ndarray, E: float) -> float:
     """Differential flux of spectrum `kind` with parameters p at energy E (internal units)."""
     if kind == Spectrum.BROKEN_POWER_LAW:
@@ -70,7 +85,7 @@ def flux_array(kind: int, p: np.ndarray, E: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(**HOT)
 def dsigma_dT(kernel: int, p: np.ndarray, E: float, T: float) -> float:
     """dsigma/dT [mm^2 / MeV] of channel (kernel, p) at projectile energy E and recoil T."""
     if kernel == CrossSection.DIPOLE_NUCLEUS_ELASTIC:
@@ -88,6 +103,26 @@ def dsigma_dT(kernel: int, p: np.ndarray, E: float, T: float) -> float:
     else:
         raise ValueError("unknown cross-section code (mcgen.physics.dispatch.CrossSection)")
     return p[P_HBARC2] * ds
+
+
+@njit(**HOT)
+def dsigma_dT_inside(kernel: int, p: np.ndarray, E: float, T: float) -> float:
+    """`dsigma_dT` [mm^2 / MeV] for a recoil T [MeV] inside the kinematic range of E [MeV]
+    (the event kernel draws T in it): the same value, without the range check of the
+    upscattering kernels (kinematics.recoil_range: three square roots and five divisions, ~10 ns
+    a proposal). T x bracket of [Mustamin2024, Eq. 4 (spin 1/2) or Eq. 6 (spin 0)] times
+    alpha Z^2 mu^2 F^2(2 M T) / T, as upscattering.nucleus_dsigma_dT."""
+    if kernel == CrossSection.UPSCATTER_NUCLEUS:
+        m, M = p[P_M_OUT], p[P_M_TARGET]
+        tb = upscattering.t_bracket(E, T, m, M, int(p[upscattering.UPN_SPIN]))
+        if tb <= 0.0:
+            return 0.0
+        Z, mu, alpha = p[upscattering.UPN_Z], p[upscattering.UPN_MU], p[upscattering.UPN_ALPHA]
+        ds = alpha * Z * Z * mu * mu * nuclear_form_factors.ff2(
+            int(p[upscattering.UPN_FF]), 2.0 * M * T, p[upscattering.UPN_RADIUS],
+            p[upscattering.UPN_LENGTH2]) * tb / T
+        return p[P_HBARC2] * ds
+    return dsigma_dT(kernel, p, E, T)
 
 
 @njit(cache=True)

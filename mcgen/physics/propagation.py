@@ -35,6 +35,11 @@ from .layout import at_offsets
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
 
+# The per-proposal functions (range-table transport) compile without numba's reference counting,
+# as the event kernel (mcgen.sampling.kernels.KERNEL): they allocate nothing, and the counting
+# of the table views they take costs ~10 ns a call.
+HOT = dict(cache=True, nogil=True, _nrt=False)
+
 SITE_R_EARTH, SITE_DEPTH, SITE_RHO, SITE_ROCK = 0, 1, 2, 3
 SITE_N = SITE_ROCK + ROCK_SIZE
 SITE_TABLE = SITE_N + 1
@@ -53,7 +58,7 @@ def pack_site(*, R_earth: float, depth: float, rho: float, rock, table_cos=(), t
     return np.concatenate([head, rock, [table_cos.size], table_cos, table_X]).astype(np.float64)
 
 
-@njit(cache=True, nogil=True)
+@njit(**HOT)
 def _interp(x: float, xp, fp) -> float:
     """Linear interpolation of the points (xp, fp) at x, xp increasing, constant beyond the ends
     (np.interp for one number, without the array it allocates)."""
@@ -135,17 +140,24 @@ def transport(E0: float, cos_zenith: float, m: float, mu_muB: float, site, lifet
 # `_dX_dlnp` (error ~ h^4 R''''/384 for a node spacing h); the density-effect kinks
 # (beta gamma = 10^x0, 10^x1) are nodes, with one-sided slopes, so every piece is smooth. The
 # proper length c tau integral (m/p) dX is tabulated the same way. E after a column X solves
-# R(u1) = R(u0) - X: a search over the tabulated R_k and Newton's method on the cubic piece.
+# R(u1) = R(u0) - X: its piece from a guide table over R, then Newton's method on the cubic.
 
 #: Node spacing in ln p: with it the table reproduces `propagate_dipole` to ~1e-12 relative.
 RT_STEP = 2e-3
 #: Range-table layout (`range_table`): RT_N = n nodes, RT_MASS m [MeV], RT_U_TOP the last node
 #: (larger ln p fall back to `transport`), RT_T_STOP the stopping kinetic energy [MeV]
-#: (energy_loss.stop_kinetic), then from RT_NODES n blocks of n values: the nodes
-#: u_k = ln(p_k / MeV), R_k [g/cm^2], the slope dR/du just right of u_k and just left of u_k,
-#: the proper column P_k = integral (m / p) dX [g/cm^2] and its slopes right and left.
-RT_N, RT_MASS, RT_U_TOP, RT_T_STOP, RT_NODES = 0, 1, 2, 3, 4
-(RT_U, RT_R, RT_DR_RIGHT, RT_DR_LEFT, RT_P, RT_DP_RIGHT, RT_DP_LEFT) = range(7)
+#: (energy_loss.stop_kinetic), RT_GUIDE_SCALE = n / R_top (R_top the last R_k),
+#: RT_PIECE_SCALE = (n - 1) / (u_top - u_0) (the mean node density, `_piece`), then from
+#: RT_NODES one row of RT_WIDTH values per node k (one 64-byte cache line: a piece's numbers
+#: are two adjacent rows; in separate columns they took ~10 cache lines a proposal, ~30 ns on
+#: the rock card): the node u_k = ln(p_k / MeV), R_k [g/cm^2], the slope dR/du just right of
+#: u_k and just left of u_k, the proper column P_k = integral (m / p) dX [g/cm^2] and its slopes
+#: right and left, and RT_GUIDE = a guide for the inversion: in row g, the last piece k with
+#: R_k <= g R_top / n (cut-point method), so that the piece holding a range R is found in a few
+#: steps instead of a search over the ~250 pieces a typical column crosses (~100 ns).
+RT_N, RT_MASS, RT_U_TOP, RT_T_STOP, RT_GUIDE_SCALE, RT_PIECE_SCALE, RT_NODES = 0, 1, 2, 3, 4, 5, 8
+(RT_U, RT_R, RT_DR_RIGHT, RT_DR_LEFT, RT_P, RT_DP_RIGHT, RT_DP_LEFT, RT_GUIDE) = range(8)
+RT_WIDTH = 8
 
 
 def _range_nodes(m: float, mat, E_top: float) -> np.ndarray:
@@ -192,9 +204,22 @@ def range_table(m: float, mu_muB: float, site: np.ndarray, E_top: float) -> np.n
     mat = np.ascontiguousarray(site[SITE_ROCK:SITE_ROCK + ROCK_SIZE])
     u = _range_nodes(m, mat, E_top)
     cols = _range_columns(u, float(m), float(mu_muB), mat)
-    head = at_offsets({RT_N: u.size, RT_MASS: m, RT_U_TOP: u[-1], RT_T_STOP: stop_kinetic(m)},
-                      size=RT_NODES)
-    return np.concatenate([head, u, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]])
+    head = np.zeros(RT_NODES)  # (padded to a row)
+    head[[RT_N, RT_MASS, RT_U_TOP, RT_T_STOP, RT_GUIDE_SCALE, RT_PIECE_SCALE]] = (
+        u.size, m, u[-1], stop_kinetic(m), u.size / cols[0][-1], (u.size - 1) / (u[-1] - u[0]))
+    rows = np.empty((u.size, RT_WIDTH))
+    rows[:, RT_U] = u
+    rows[:, RT_R:RT_DP_LEFT + 1] = cols.T
+    rows[:, RT_GUIDE] = _range_guide(cols[0])
+    return np.concatenate([head, rows.ravel()])
+
+
+def _range_guide(R: np.ndarray) -> np.ndarray:
+    """The RT_GUIDE block of a range table with ranges R (increasing, R_0 = 0): entry g is the
+    last piece k (<= n - 2) with R_k <= g R_top / n."""
+    n = R.size
+    k = np.searchsorted(R, np.arange(n) * (R[-1] / n), side="right") - 1
+    return np.clip(k, 0, n - 2).astype(np.float64)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -209,70 +234,72 @@ def _hermite(t, h, ya, yb, da, db):
     return y, dy
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
+def _at(rt, k, col):
+    """Column col (RT_U ... RT_GUIDE) of node k of the range table rt."""
+    return rt[RT_NODES + RT_WIDTH * k + col]
+
+
+@njit(**HOT)
 def _piece(rt, n, u):
     """Index k of the table piece [u_k, u_k+1] holding u (nodes near-uniform: a guess and a
     short walk)."""
-    nodes = rt[RT_NODES + RT_U * n:RT_NODES + (RT_U + 1) * n]
-    k = int((u - nodes[0]) / (nodes[n - 1] - nodes[0]) * (n - 1))
-    k = min(max(k, 0), n - 2)
-    while k > 0 and u < nodes[k]:
+    k = min(max(int((u - _at(rt, 0, RT_U)) * rt[RT_PIECE_SCALE]), 0), n - 2)
+    while k > 0 and u < _at(rt, k, RT_U):
         k -= 1
-    while k < n - 2 and u >= nodes[k + 1]:
+    while k < n - 2 and u >= _at(rt, k + 1, RT_U):
         k += 1
     return k
 
 
-@njit(cache=True, nogil=True)
-def _table_value(rt, n, row, u):
-    """Hermite interpolation of the tabulated column `row` (RT_R or RT_P) at ln p = u."""
-    return _table_value_at(rt, n, row, u, _piece(rt, n, u))
-
-
-@njit(cache=True, nogil=True)
+@njit(**HOT)
 def _table_value_at(rt, n, row, u, k):
-    """`_table_value` in the known piece k."""
-    U = RT_NODES + RT_U * n
-    Y = RT_NODES + row * n
-    D = RT_NODES + (row + 1) * n
-    h = rt[U + k + 1] - rt[U + k]
-    t = (u - rt[U + k]) / h
-    return _hermite(t, h, rt[Y + k], rt[Y + k + 1], rt[D + k], rt[D + n + k + 1])[0]
+    """Hermite interpolation of the tabulated column `row` (RT_R or RT_P, followed by its
+    slopes right and left) at ln p = u in its piece k (`_piece`)."""
+    h = _at(rt, k + 1, RT_U) - _at(rt, k, RT_U)
+    t = (u - _at(rt, k, RT_U)) / h
+    return _hermite(t, h, _at(rt, k, row), _at(rt, k + 1, row), _at(rt, k, row + 1),
+                    _at(rt, k + 1, row + 2))[0]
 
 
-@njit(cache=True, nogil=True)
-def _invert_range(rt, n, R1, k):
-    """ln p [ln MeV] at which the tabulated range is R1 (0 < R1 <= R_k+1): the piece by a
-    search down from piece k (galloping, then bisection: few steps for a small loss), then
-    Newton's method on its cubic (to 1e-12 of the piece's width, ~1e-15 in ln p)."""
-    U = RT_NODES + RT_U * n
-    Y = RT_NODES + RT_R * n
-    D = RT_NODES + RT_DR_RIGHT * n
-    hi, step = k + 1, 1  # R[hi] >= R1; find lo with R[lo] <= R1
-    lo = max(hi - step, 0)
-    while lo > 0 and rt[Y + lo] > R1:
-        hi, step = lo, 2 * step
-        lo = max(hi - step, 0)
-    while hi - lo > 1:  # R[lo] <= R1 < R[hi] (or lo = 0)
-        mid = (lo + hi) // 2
-        if rt[Y + mid] > R1:
-            hi = mid
-        else:
-            lo = mid
-    k = lo
-    h = rt[U + k + 1] - rt[U + k]
-    ya, yb, da, db = rt[Y + k], rt[Y + k + 1], rt[D + k], rt[D + n + k + 1]
-    t = (R1 - ya) / (yb - ya)
+@njit(cache=True, nogil=True, inline="always")
+def _range_piece(rt, n, R1):
+    """Piece k of the range table with R_k <= R1 < R_k+1 (0 <= R1 <= R_top): from the RT_GUIDE
+    entry of R1 and a short walk (the same piece as a search over the R_k)."""
+    g = min(int(R1 * rt[RT_GUIDE_SCALE]), n - 1)
+    k = int(_at(rt, g, RT_GUIDE))
+    while k > 0 and _at(rt, k, RT_R) > R1:  # (only if g R_top / n rounds above R1)
+        k -= 1
+    while k < n - 2 and _at(rt, k + 1, RT_R) <= R1:
+        k += 1
+    return k
+
+
+@njit(**HOT)
+def _invert_range(rt, n, R1):
+    """(ln p [ln MeV] at which the tabulated range is R1 (0 < R1 <= R_top), its piece k): the
+    piece from the guide, then Newton's method on its cubic R(t), t = (u - u_k) / h, from the
+    cubic Hermite interpolation of the inverse t(R) (same end values, slopes 1 / R'), which is
+    within ~1e-10 of the root. Newton converges quadratically: with |R'' / R'| ~
+    h |d ln(dR/du) / du| < 0.01 on a piece of width h = RT_STEP (the kinks are nodes), a step
+    below 1e-7 leaves < 1e-15 of the piece's width (one step for most columns)."""
+    k = _range_piece(rt, n, R1)
+    u_k = _at(rt, k, RT_U)
+    h = _at(rt, k + 1, RT_U) - u_k
+    ya, yb = _at(rt, k, RT_R), _at(rt, k + 1, RT_R)
+    da, db = _at(rt, k, RT_DR_RIGHT), _at(rt, k + 1, RT_DR_LEFT)
+    dR = yb - ya
+    t = _hermite((R1 - ya) / dR, 1.0, 0.0, 1.0, dR / (h * da), dR / (h * db))[0]
     for _ in range(8):
         y, dy = _hermite(t, h, ya, yb, da, db)
         step_t = (y - R1) / dy
         t = min(max(t - step_t, 0.0), 1.0)
-        if abs(step_t) < 1e-12:
+        if abs(step_t) < 1e-7:
             break
-    return rt[U + k] + t * h
+    return u_k + t * h, k
 
 
-@njit(cache=True, nogil=True)
+@njit(**HOT)
 def transport_tabulated(E0: float, cos_zenith: float, mu_muB: float, site, rt,
                         lifetime: float):
     """`transport` with the range table rt (RT_* layout, `range_table` for this dipole and
@@ -293,19 +320,19 @@ def transport_tabulated(E0: float, cos_zenith: float, mu_muB: float, site, rt,
         return E0, path, 1.0
     if R1 <= 0.0:
         return m, path, 0.0
-    u1 = _invert_range(rt, n, R1, k0)
+    u1, k1 = _invert_range(rt, n, R1)
     p1 = math.exp(u1)
     E1 = math.sqrt(p1 * p1 + m * m)
     if E1 - m <= t_stop:
         return m, path, 0.0
     surv = 1.0
     if math.isfinite(lifetime):
-        proper = _table_value(rt, n, RT_P, u0) - _table_value(rt, n, RT_P, u1)
+        proper = (_table_value_at(rt, n, RT_P, u0, k0) - _table_value_at(rt, n, RT_P, u1, k1))
         surv = math.exp(-proper / site[SITE_RHO] * 10.0 / lifetime)
     return E1, path, surv
 
 
-@njit(cache=True, nogil=True)
+@njit(**HOT)
 def _path_column(cos_zenith, site):
     """(path [mm], column X [g/cm^2]) through the site's rock from cos_zenith (slant table
     for cos_zenith >= its first node, else the Earth chord)."""

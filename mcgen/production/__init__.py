@@ -22,8 +22,10 @@ Workers. Each worker process (or dask worker thread) receives the Generator once
 without its plan (the tables reach ~200 MB for a near source), plans it once and keeps it for
 the tasks of that run (planning is deterministic: the same tables as the parent's). The parent
 writes chunks in block order as they arrive, holding at most a window of tasks in flight
-(bounded memory). A worker that dies is replaced and its tasks drawn again: blocks are never
-lost or written twice, since the parent writes each task once.
+(bounded memory). Local workers hand their chunks over in a few shared-memory files reused
+for the whole run (tasks.Slots), the flat branches already big-endian as the ROOT file stores
+them: the parent only compresses and writes. A worker that dies is replaced and its tasks drawn
+again: blocks are never lost or written twice, since the parent writes each task once.
 
 Parts. ``--parts DIR`` makes each task a part file written by the worker itself
 (``DIR/part-00000.root`` ...: every writer works at once) and a ``DIR/manifest.json`` listing

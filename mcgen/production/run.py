@@ -17,7 +17,7 @@ import uproot
 from tqdm import tqdm
 
 from ..errors import ConfigError
-from ..generator import CHUNK_EVENTS, Generator, RunClock, RunSummary
+from ..generator import CHUNK_EVENTS, Generator, RunClock, RunSummary, jit_cache_is_cold
 from ..io.root import RootWriter, strict_json
 from ..output import writer_for
 from ..sampling.columns import FINAL_STATE_FIELDS
@@ -155,7 +155,9 @@ class _Production:
                 if source is not None:
                     done = self._copy(*source, w, syncer)
                 tasks = self.tasks(self.chunk_blocks, start=done)
-                for task, result in runner.map(tasks, self.work, ordered=True):
+                # chunks handed over from workers come in the byte order uproot writes
+                work = replace(self.work, big_endian=isinstance(w, RootWriter))
+                for task, result in runner.map(tasks, work, ordered=True):
                     w.extend(result["events"])
                     syncer.written(task.blocks[-1] + 1, self.span(task)[1])
                     self.absorb(result)
@@ -268,8 +270,11 @@ def produce(gen: Generator, n_events: int, output: str | os.PathLike | None, *,
     final_state = final_state or bool(writer_cls and writer_cls.needs_final_state)
     directory = _parts_dir(parts) if parts is not None else None
     clock = RunClock()  # numba's compiling or loading is reported apart
+    compile_here = (jobs > 1 or scheduler is not None) and n_events > 0 and jit_cache_is_cold()
     for _ in gen.iter_chunks(0):  # plans; refuses a run in which no event is possible
         pass
+    if compile_here:  # once, here, where the clock sees it; the workers load the cache
+        gen.generate_blocks([0], n_events, final_state)
     clock.planned()
     gen._trials = gen._accepted = 0
     run = _Production(gen, n_events, chunk_blocks, compression, run_card, final_state,

@@ -14,20 +14,18 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
 
 from ..errors import ConfigError, WorkerError
 from ..generator import Generator, _prefetch
 from .tasks import (
     SHM_DIR,
+    Slots,
     Task,
     Work,
-    clean_shared,
     execute,
     init_worker,
     recipe,
     sha,
-    unshare,
     work_dask,
     work_local,
 )
@@ -71,10 +69,10 @@ class _Processes:
         self.recipe = recipe(gen)
         self.token = sha(self.recipe)[:16]
         self.jobs = jobs
-        self.shared = (str(SHM_DIR / f"mcgen-{os.getpid()}-{self.token[:8]}")
-                       if SHM_DIR.is_dir() else None)
-        if self.shared is not None:
-            clean_shared(self.shared)
+        self.slots = (Slots(str(SHM_DIR / f"mcgen-{os.getpid()}-{self.token[:8]}"))
+                      if SHM_DIR.is_dir() else None)
+        if self.slots is not None:
+            self.slots.close()  # leftovers of killed runs
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -83,16 +81,20 @@ class _Processes:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)  # the running chunks end
-        if self.shared is not None:
-            clean_shared(self.shared)
+        if self.slots is not None:
+            self.slots.close()
 
     def _submit(self, task: Task, work: Work, tries: dict):
         tries[task.index] = tries.get(task.index, 0) + 1
         if tries[task.index] > MAX_ATTEMPTS:
             raise WorkerError(f"worker processes died {MAX_ATTEMPTS} times while drawing blocks "
                               f"{task.blocks[0]} to {task.blocks[-1]} (killed? out of memory?)")
+        slot = None
+        if self.slots is not None and work.keep and work.parts is None:
+            self.slots.drop(task)  # drawn again: the slot a dying worker had is not reused
+            slot = self.slots.acquire(task)
         try:
-            return self.pool.submit(work_local, self.token, task, work)
+            return self.pool.submit(work_local, self.token, task, work, slot)
         except (BrokenProcessPool, OSError) as exc:  # a worker died (or could not start)
             fut = Future()
             fut.set_exception(BrokenProcessPool(str(exc)))
@@ -106,10 +108,10 @@ class _Processes:
                 for f, t in pending.items()}  # same order: results still go out in order
 
     def map(self, tasks, work: Work, ordered: bool) -> Iterator[tuple[Task, dict]]:
+        """(task, result) pairs; a chunk handed over in shared memory is valid until the next
+        pair is asked for (its slot then takes another chunk): write it, do not keep it."""
         todo, pending, tries = deque(tasks), {}, {}
         window = min(2 * self.jobs + 1, MAX_WINDOW)
-        if work.keep and work.parts is None:
-            work = replace(work, shared=self.shared)
         while todo or pending:
             while todo and len(pending) < window:
                 task = todo.popleft()
@@ -121,9 +123,12 @@ class _Processes:
             except BrokenProcessPool:
                 pending = self._restart(pending, work, tries)
                 continue
+            task = pending.pop(fut)
             if "shared" in result:
-                result["events"] = unshare(result.pop("shared"))
-            yield pending.pop(fut), result
+                result["events"] = self.slots.take(result.pop("shared"))
+            yield task, result
+            if self.slots is not None:
+                self.slots.release(task)
 
 
 def _succeeded(fut) -> bool:

@@ -48,11 +48,12 @@ from ..physics.decay import (
     DEC_PARENT,
     DEC_PER_MODE,
     DEC_SPIN_HALF,
-    decay_photon,
-    production_polarization,
+    boost_photon,
+    photon_direction,
+    polarization,
 )
-from ..physics.dispatch import dsigma_dT, flux
-from ..physics.kinematics import orthonormal_basis, recoil_cos_theta, recoil_range
+from ..physics.dispatch import dsigma_dT_inside, flux
+from ..physics.kinematics import orthonormal_basis, recoil_cos, recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport_tabulated
 from ..physics.spectra import table_linear
@@ -226,14 +227,15 @@ def _bin_of(ln_e, nb, lnT):
 
 @njit(**KERNEL, inline="always")
 def _G(ln_e, G, h, nb, T):
-    """Integral of the T proposal g = h_j / T from the first edge to T [MeV]."""
+    """Integral of the T proposal g = h_j / T from the first edge to T [MeV], and the bin j
+    (0 <= j < nb) holding T (the first or last one beyond the edges)."""
     lnT = math.log(T)
     if lnT <= ln_e[0]:
-        return 0.0
+        return 0.0, 0
     if lnT >= ln_e[nb]:
-        return G[nb]
+        return G[nb], nb - 1
     j = _bin_of(ln_e, nb, lnT)
-    return G[j] + h[j] * (lnT - ln_e[j])
+    return G[j] + h[j] * (lnT - ln_e[j]), j
 
 
 @njit(**KERNEL, inline="always")
@@ -241,14 +243,28 @@ def _draw_T(ln_e, G, h, nb, Ta, Tb, T_first, u):
     """T [MeV] from g = h_j / T restricted to [Ta, Tb] by inverse CDF at u, the bound h_j of
     its bin (0: no proposal) and the integral of g over [Ta, Tb]. T_first: the first edge
     exp(ln_e[0]) [MeV] (the channel's T_lo: Ta is often there, where G = 0 needs no log)."""
-    Ga = 0.0 if Ta <= T_first else _G(ln_e, G, h, nb, Ta)
-    Gb = _G(ln_e, G, h, nb, Tb)
+    Ga, ja = (0.0, 0) if Ta <= T_first else _G(ln_e, G, h, nb, Ta)
+    Gb, jb = _G(ln_e, G, h, nb, Tb)
     y = Ga + u * (Gb - Ga)
-    j = min(max(np.searchsorted(G[: nb + 1], y, side="right") - 1, 0), nb - 1)
+    j = _bin_at(G, nb, y, u, ja, jb)
     h_j = h[j]
     if h_j <= 0.0:
         return 0.0, 0.0, 0.0
     return min(max(math.exp(ln_e[j] + (y - G[j]) / h_j), Ta), Tb), h_j, Gb - Ga
+
+
+@njit(**KERNEL, inline="always")
+def _bin_at(G, nb, y, u, ja, jb):
+    """The last bin j (0 <= j < nb) with G[j] <= y (np.searchsorted(G, y, "right") - 1,
+    clipped), for y = Ga + u (Gb - Ga), Ga and Gb the integrals at the ends of the T window
+    (bins ja and jb): from the bin where y would fall were G linear between them and a short
+    walk (a binary search over the ~40-100 bins cost ~30 ns a proposal)."""
+    j = min(ja + int(u * (jb - ja + 1)), jb)
+    while j > 0 and G[j] > y:
+        j -= 1
+    while j < nb - 1 and G[j + 1] <= y:
+        j += 1
+    return j
 
 
 @njit(**KERNEL, inline="always")
@@ -318,6 +334,10 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
     zenith = place.dir_kind == DirectionKind.ZENITH_TABLE
     angular = rock.on or zenith
     any_decay = _any_decay(chans.dec)
+    # a fixed direction's basis, once (the recoil's azimuth is measured in it)
+    fixed_basis = orthonormal_basis(place.dir_p[0], place.dir_p[1], place.dir_p[2]) if (
+        place.dir_kind == DirectionKind.FIXED and not near and not angular) else (
+        1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     trials = 0
     violations = 0
     k = 0
@@ -342,7 +362,7 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
         L_v, L = 0.0, place.distance
         if near:  # vertex, then emission point
             v_pt, L_v, inside = _vertex_near(rng, place)
-            s_pt = sample_point(place.src_kind, place.src_p, rng)
+            s_pt = _point_in(place.src_kind, place.src_p, rng)
             L = _distance(s_pt, v_pt)
             if not inside:
                 continue
@@ -352,8 +372,10 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
         T, h_j, dG = _draw_T(tenv.ln[i], tenv.G[r], tenv.h[r], nb, Ta, Tb, T_lo[i], u_T)
         if h_j <= 0.0:
             continue
-        f = _density(flux(spec_kind[i], spec_p[i], E_s) * dG * T * dsigma_dT(proc[i], p[i], E, T)
-                     * surv, near, L_v, L, chans.osc[i], E, chans.osc_p[0], chans.osc_p[1])
+        # (T is inside the kinematic range at E: the cross section without its range check)
+        ds = dsigma_dT_inside(proc[i], p[i], E, T)
+        f = _density(flux(spec_kind[i], spec_p[i], E_s) * dG * T * ds * surv, near, L_v, L,
+                     chans.osc[i], E, chans.osc_p[0], chans.osc_p[1])
         env = cell[CELL_H] * h_j
         violations += f > env * (1.0 + ENVELOPE_SLACK)
         if u_acc * env > f:
@@ -361,12 +383,14 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
         # accepted: direction, (far source) vertex and emission point, recoil, time, reco, decay
         if near:
             u = _unit(s_pt, v_pt, L)
+            basis = orthonormal_basis(u[0], u[1], u[2])
         else:
-            u = _far_direction(rng, place.dir_kind, place.dir_p, cz, angular)
-            v_pt = sample_point(place.fid_kind, place.fid_p, rng)
+            u, basis = _far_direction(rng, place.dir_kind, place.dir_p, cz, angular, fixed_basis)
+            v_pt = _point_in(place.fid_kind, place.fid_p, rng)
             s_pt = _behind(v_pt, u, L)  # NaN when no distance is known
-        rec = _recoil(E, m1, m3, M, T, u, rng.random())
-        p_out = _outgoing(E, m1, u, rec)
+        p1 = math.sqrt(E * E - m1 * m1)  # projectile momentum [MeV]
+        rec = _recoil(E, m1, m3, M, T, p1, u, basis, _azimuth(rng))
+        p_out = _outgoing(p1, u, rec)
         _fill(out, k, E, u, v_pt, T, p_out, rec, s_pt, L, E_s, path)
         out[R_T_EMIT, k] = sample_time(chans.time_kind[i], chans.time_p[i], rng)
         out[R_RX, k], out[R_RY, k], out[R_RZ, k] = v_pt
@@ -394,14 +418,15 @@ def _any_decay(dec):
 
 
 @njit(**KERNEL, inline="always")
-def _far_direction(rng, dir_kind, dir_p, cz, angular):
-    """Flight direction of a far source's particle: from the drawn arrival cos(zenith) cz
-    (angular proposal), the fixed direction, or isotropic."""
+def _far_direction(rng, dir_kind, dir_p, cz, angular, fixed_basis):
+    """Flight direction u of a far source's particle and a basis (a, b) with (a, b, u)
+    right-handed orthonormal: from the drawn arrival cos(zenith) cz (angular proposal), the
+    fixed direction (its basis fixed_basis), or isotropic."""
     if angular:
-        return _from_uz(-cz, rng.random())
+        return _from_uz(-cz, _azimuth(rng))
     if dir_kind == DirectionKind.FIXED:
-        return dir_p[0], dir_p[1], dir_p[2]
-    return _from_uz(2.0 * rng.random() - 1.0, rng.random())
+        return (dir_p[0], dir_p[1], dir_p[2]), fixed_basis
+    return _from_uz(2.0 * rng.random() - 1.0, _azimuth(rng))
 
 
 @njit(**KERNEL, inline="always")
@@ -474,25 +499,83 @@ def _density(f, near, L_v, L, oscillates, E, s2, dm2):
     return f
 
 
+# Directions and points without sine and cosine (sin and cos of 2 pi u cost ~22 ns; a point of
+# the unit disk by rejection from the square, 1.27 tries of two uniforms, ~8 ns).
 @njit(**KERNEL, inline="always")
-def _from_uz(uz, u):
-    """Unit vector with z component uz and the azimuth 2 pi u."""
-    phi = 2.0 * math.pi * u
+def _disk(rng):
+    """(x, y, x^2 + y^2): a point uniform in the unit disk without its centre, by rejection
+    from the square [-1, 1)^2 (accepted with probability pi / 4)."""
+    while True:
+        x = 2.0 * rng.random() - 1.0
+        y = 2.0 * rng.random() - 1.0
+        r2 = x * x + y * y
+        if 0.0 < r2 < 1.0:
+            return x, y, r2
+
+
+@njit(**KERNEL, inline="always")
+def _azimuth(rng):
+    """(cos phi, sin phi) of an azimuth phi uniform in [0, 2 pi): the polar angle theta of a
+    point uniform in the unit disk is uniform, and so is 2 theta: cos 2 theta =
+    (x^2 - y^2) / r^2, sin 2 theta = 2 x y / r^2 (J. von Neumann, "Various techniques used in
+    connection with random digits", NBS Appl. Math. Ser. 12 (1951) 36)."""
+    x, y, r2 = _disk(rng)
+    return (x * x - y * y) / r2, 2.0 * x * y / r2
+
+
+@njit(**KERNEL, inline="always")
+def _isotropic(rng):
+    """A unit vector uniform on the sphere: (x, y) uniform in the unit disk, s = x^2 + y^2,
+    n = (2 x sqrt(1 - s), 2 y sqrt(1 - s), 1 - 2 s) (G. Marsaglia, Ann. Math. Statist. 43
+    (1972) 645)."""
+    x, y, s = _disk(rng)
+    r = 2.0 * math.sqrt(1.0 - s)
+    return x * r, y * r, 1.0 - 2.0 * s
+
+
+@njit(**KERNEL, inline="always")
+def _point_in(kind, p, rng):
+    """A point [mm] uniform in the shape (kind, p), as mcgen.geometry.sample_point: a cylinder's
+    cross-section from `_disk` (no square root, sine or cosine), a sphere by rejection from
+    its cube (accepted with probability pi / 6; no cube root, sine or cosine); other shapes by
+    sample_point."""
+    if kind == ShapeKind.CYLINDER:
+        x, y, _ = _disk(rng)
+        R = p[CYL_RADIUS]
+        return (p[SHAPE_CX] + R * x, p[SHAPE_CY] + R * y,
+                p[SHAPE_CZ] + (rng.random() - 0.5) * p[CYL_HEIGHT])
+    if kind == ShapeKind.SPHERE:
+        while True:
+            x = 2.0 * rng.random() - 1.0
+            y = 2.0 * rng.random() - 1.0
+            z = 2.0 * rng.random() - 1.0
+            if x * x + y * y + z * z <= 1.0:
+                R = p[SPH_RADIUS]
+                return p[SHAPE_CX] + R * x, p[SHAPE_CY] + R * y, p[SHAPE_CZ] + R * z
+    return sample_point(kind, p, rng)
+
+
+@njit(**KERNEL, inline="always")
+def _from_uz(uz, cs):
+    """Unit vector u with z component uz and the azimuth whose (cos, sin) is cs, and the basis
+    a = (-sin, cos, 0), b = u x a = (-uz cos, -uz sin, sin theta) completing (a, b, u) to a
+    right-handed orthonormal one (from the angles: no normalisation)."""
+    c, s = cs
     st = math.sqrt(max(0.0, 1.0 - uz * uz))
-    return st * math.cos(phi), st * math.sin(phi), uz
+    return (st * c, st * s, uz), (-s, c, 0.0, -uz * c, -uz * s, st)
 
 
 @njit(**KERNEL, inline="always")
-def _recoil(E, m1, m3, M, T, u, u_phi):
+def _recoil(E, m1, m3, M, T, p1, u, basis, cs):
     """Recoil momentum [MeV] of kinetic energy T [MeV] for m1 + M -> m3 + M with the incoming
-    energy E [MeV] along u: two-body angle to u, azimuth 2 pi u_phi."""
+    energy E and momentum p1 [MeV] along u: two-body angle to u, azimuth with (cos, sin) cs in
+    the basis (a, b) = basis of the plane normal to u."""
     ux, uy, uz = u
+    ax, ay, az, bx, by, bz = basis
     p4 = math.sqrt(T * T + 2.0 * M * T)
-    ct = recoil_cos_theta(E, m1, m3, M, T)
+    ct = recoil_cos(E, m1, m3, M, T, p1, p4)
     st4 = math.sqrt(max(0.0, 1.0 - ct * ct))
-    phi4 = 2.0 * math.pi * u_phi
-    ax, ay, az, bx, by, bz = orthonormal_basis(ux, uy, uz)
-    cp, sp = math.cos(phi4), math.sin(phi4)
+    cp, sp = cs
     rx = p4 * (ct * ux + st4 * (cp * ax + sp * bx))
     ry = p4 * (ct * uy + st4 * (cp * ay + sp * by))
     rz = p4 * (ct * uz + st4 * (cp * az + sp * bz))
@@ -500,10 +583,9 @@ def _recoil(E, m1, m3, M, T, u, u_phi):
 
 
 @njit(**KERNEL, inline="always")
-def _outgoing(E, m1, u, rec):
-    """Momentum [MeV] of the outgoing particle: incoming (total energy E, mass m1 [MeV], along
-    u) minus the recoil's rec (the target at rest)."""
-    p1 = math.sqrt(E * E - m1 * m1)
+def _outgoing(p1, u, rec):
+    """Momentum [MeV] of the outgoing particle: incoming (momentum p1 [MeV] along u) minus the
+    recoil's rec (the target at rest)."""
     return p1 * u[0] - rec[0], p1 * u[1] - rec[1], p1 * u[2] - rec[2]
 
 
@@ -513,7 +595,7 @@ def _smear(v, sigma, gx, gy, gz):
     return v[0] + sigma * gx, v[1] + sigma * gy, v[2] + sigma * gz
 
 
-@njit(**KERNEL)
+@njit(**KERNEL, inline="always")
 def _decay(rng, d, out, k, E, u, M, T, rec, pN, vtx, fid_kind, fid_p):
     """Decay in flight of the outgoing N of event k (row d, layout in mcgen.physics.decay), made
     by a massless projectile (energy E, direction u) on a target of mass M at rest (recoil T,
@@ -523,36 +605,51 @@ def _decay(rng, d, out, k, E, u, M, T, rec, pN, vtx, fid_kind, fid_p):
     momentum [MeV], decay point [mm], lab time to decay [ns], inside flag, probability to decay
     inside, cos(photon, N) at rest, signed PDG id of the daughter."""
     m = d[DEC_MASS]
-    u_mode = rng.random()
-    j = 0
-    n_modes = int(d[DEC_NMODES])
-    while j < n_modes - 1 and u_mode >= d[DEC_MODES + DEC_PER_MODE * j + 1]:
-        j += 1
+    j = _decay_mode(d, rng)
     m_f = d[DEC_MODES + DEC_PER_MODE * j]
     parent = d[DEC_PARENT]
     # Dirac: the daughter has the parent's lepton number; Majorana: either, half each
     daughter = parent if d[DEC_MAJORANA] == 0.0 else (1.0 if rng.random() < 0.5 else -1.0)
-    Sx, Sy, Sz = production_polarization(E, u[0], u[1], u[2], M, T, rec[0], rec[1], rec[2], m,
-                                         d[DEC_SPIN_HALF] > 0.0)
     EN = E - T
     pNx, pNy, pNz = pN
-    # the N (Nbar) spin is +S (-S); a daughter nu (nubar) takes the photon opposite to (along)
-    # it: rest-frame density 1 - parent x daughter x S.n
-    out[R_G_E, k], out[R_G_PX, k], out[R_G_PY, k], out[R_G_PZ, k], out[R_G_COS, k] = decay_photon(
-        rng, m, m_f, EN, pNx, pNy, pNz, Sx, Sy, Sz, -parent * daughter)
-    pn = math.sqrt(pNx * pNx + pNy * pNy + pNz * pNz)
-    lam = pn / m * d[DEC_CTAU]  # lab decay length beta gamma c tau
-    # proper time exponential with mean tau; lab time gamma t, distance beta gamma c t
-    ct_proper = -d[DEC_CTAU] * math.log(1.0 - rng.random())
-    dist = pn / m * ct_proper
+    pn = math.sqrt(pNx * pNx + pNy * pNy + pNz * pNz)  # once: polarisation, boost, decay point
     if pn > 0.0:
-        ex, ey, ez = pNx / pn, pNy / pn, pNz / pn
+        inv_pn = 1.0 / pn
+        ex, ey, ez = pNx * inv_pn, pNy * inv_pn, pNz * inv_pn
     else:  # N at rest (exactly at threshold): decays where it was made
         ex, ey, ez = 0.0, 0.0, 1.0
+    Sx, Sy, Sz = polarization(E, u[0], u[1], u[2], M, T, rec[0], rec[1], rec[2], m,
+                              d[DEC_SPIN_HALF] > 0.0, ex, ey, ez, pn)
+    # the N (Nbar) spin is +S (-S); a daughter nu (nubar) takes the photon opposite to (along)
+    # it: rest-frame density 1 - parent x daughter x S.n
+    i1, i2, i3 = _isotropic(rng)
+    n1, n2, n3 = photon_direction(Sx, Sy, Sz, -parent * daughter, i1, i2, i3, rng.random())
+    inv_m = 1.0 / m
+    gamma, gb = EN * inv_m, pn * inv_m  # Lorentz factors of N
+    E_star = 0.5 * (m * m - m_f * m_f) * inv_m  # photon energy at rest
+    out[R_G_E, k], out[R_G_PX, k], out[R_G_PY, k], out[R_G_PZ, k], out[R_G_COS, k] = (
+        boost_photon(E_star, gamma, gb, ex, ey, ez, n1, n2, n3))
+    lam = gb * d[DEC_CTAU]  # lab decay length beta gamma c tau
+    # proper time exponential with mean tau; lab time gamma t, distance beta gamma c t
+    ct_proper = -d[DEC_CTAU] * math.log(1.0 - rng.random())
+    dist = gb * ct_proper
     x, y, z = vtx
     out[R_D_X, k], out[R_D_Y, k], out[R_D_Z, k] = x + dist * ex, y + dist * ey, z + dist * ez
-    out[R_D_DT, k] = EN / m * ct_proper / C_LIGHT
+    out[R_D_DT, k] = gamma * ct_proper / C_LIGHT
     L_exit = exit_distance(fid_kind, fid_p, x, y, z, ex, ey, ez)
     out[R_D_IN, k] = 1.0 if dist < L_exit else 0.0
     out[R_D_PIN, k] = -math.expm1(-L_exit / lam) if lam > 0.0 else 1.0
     out[R_D_PDG, k] = daughter * d[DEC_MODES + DEC_PER_MODE * j + 2]
+
+
+@njit(**KERNEL, inline="always")
+def _decay_mode(d, rng):
+    """Decay mode j of the row d drawn by branching fraction (no random number for one mode)."""
+    n_modes = int(d[DEC_NMODES])
+    if n_modes == 1:
+        return 0
+    u_mode = rng.random()
+    j = 0
+    while j < n_modes - 1 and u_mode >= d[DEC_MODES + DEC_PER_MODE * j + 1]:
+        j += 1
+    return j

@@ -10,6 +10,7 @@ The nodes, weights and sigma_vis of these integrals: mcgen.sampling.quadrature_n
 
 from __future__ import annotations
 
+import bisect
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -191,7 +192,9 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
     scale = _rate_scale(geo, detector, boxes)
     grids = _energy_grids(channels)
     envelopes, rates, cells, closed, rows = [], [], [], [], []
-    nodes = {}  # id(component) -> its energy nodes, shared by its channels
+    # per component: its energy nodes and _channel_cells' values; sigma_vis at the nodes,
+    # shared by channels that differ only in the flux (quadrature_nodes.sigma_key)
+    nodes, memo, sigmas = {}, {}, {}
     for i, ch in enumerate(channels):
         T_top = _T_top(ch)
         if not T_top > ch.T_lo:
@@ -205,8 +208,8 @@ def build_plan(source, detector, channels, time_models, geometry: Geometry,
         if id(ch.component) not in nodes:
             nodes[id(ch.component)] = energy_nodes(ch.component, edges)
         rates.append(channel_rate(ch, edges, geo, source, detector, prop,
-                                  nodes[id(ch.component)]))
-        cells.append(_channel_cells(ch, i, edges, env, rows, bins, scale, prop))
+                                  nodes[id(ch.component)], sigmas))
+        cells.append(_channel_cells(ch, i, edges, env, rows, bins, scale, prop, memo))
     _warn_closed(closed, len(channels))
     return Plan(channels=list(channels), rates=np.array(rates, float), geometry=geo,
                 cells=_cell_table(cells), chans=_channel_table(channels, time_models, source),
@@ -281,124 +284,133 @@ def _warn_closed(closed: list[str], n_channels: int) -> None:
 
 
 def _channel_cells(ch, i: int, edges, env: TEnvelope, rows: list, bins: tuple, scale: float,
-                   prop: Propagation | None) -> tuple:
+                   prop: Propagation | None, memo: dict) -> tuple:
     """Proposal cells of channel i, one per (energy cell, cos bin) of positive weight: (weight
     [expected events], E_lo, E_hi [MeV], c_lo, c_hi, dmax, H, channel, row). The energy cells
     cut the energy bins (_energy_cells); row: the T-bound row of the cell's bin (_bin_rows,
     appended to rows). H: the cell's largest flux x the integral of its row's g up to the
     largest reachable recoil; weight: H x cell width x dc x targets per kg x scale (a line:
-    width 1, E_lo = E_hi = its energy)."""
+    width 1, E_lo = E_hi = its energy). memo: per-component values shared by its channels."""
     c_lo, c_hi, dmax, dc = bins
-    bin_row = _bin_rows(ch, edges, env, rows)
-    lo, hi, row = _energy_cells(ch, edges, env, rows, bin_row, prop)
+    bin_row, h_rows, G_rows = _bin_rows(ch, edges, env, rows, memo)  # (row: from env's)
+    lo, hi, row = _energy_cells(ch, edges, env, (h_rows, G_rows), bin_row, prop, memo)
     comp = ch.component
     if comp.is_line:
         fmax, width = comp.flux(edges[:1]), np.ones(1)
     else:
         cut = np.unique(np.concatenate([lo, hi]))
+        if np.array_equal(cut, edges):  # cells are bins: the component's (memo)
+            bin_max = _memo(memo, ("bin_max", id(comp)), lambda: flux_bin_max(comp, edges))
+        else:
+            bin_max = flux_bin_max(comp, cut)
         # (a zero-width cell at the top edge, e.g. m_N = 4 MeV at Chooz on CaWO4, has no bin of
         # its own: it takes the last one and gets weight 0 below)
-        fmax = flux_bin_max(comp, cut)[np.minimum(np.searchsorted(cut, lo), cut.size - 2)]
+        fmax = bin_max[np.minimum(np.searchsorted(cut, lo), cut.size - 2)]
         width = hi - lo
     T_up = np.minimum(ch.T_hi, _tmax_array(_cell_E_det(ch, hi, c_lo, c_hi, prop), *ch.masses))
-    G = _rows_G_at(rows, row, env, np.maximum(T_up, ch.T_lo))
+    G = _rows_G_at(env.ln_edges, h_rows, G_rows, row[:, None], np.maximum(T_up, ch.T_lo))
     H = fmax[:, None] * np.where(T_up > ch.T_lo, G, 0.0)
     w = (H * width[:, None] * dc[None, :] * ch.target.per_kg * scale).ravel()
     keep = w > 0
     nE, nc = H.shape
     return (w[keep], np.repeat(lo, nc)[keep], np.repeat(hi, nc)[keep], np.tile(c_lo, nE)[keep],
             np.tile(c_hi, nE)[keep], np.tile(dmax, nE)[keep], H.ravel()[keep],
-            np.full(keep.sum(), i, dtype=np.int64), np.repeat(row, nc)[keep])
+            np.full(keep.sum(), i, dtype=np.int64),
+            np.repeat(row + len(rows) - len(h_rows), nc)[keep])
 
 
-def _groups(edges: np.ndarray) -> list[tuple[int, int]]:
-    """Energy bins [start, stop) in groups spanning at most a factor 1 + ROW_SPAN (at least one
-    bin each)."""
-    out, start = [], 0
-    n = max(edges.size - 1, 1)
-    for k in range(1, n + 1):
-        if k == n or edges[k + 1] > (1.0 + ROW_SPAN) * edges[start]:
-            out.append((start, k))
-            start = k
-    return out
+def _memo(memo: dict, key, make):
+    """memo[key], made by make() the first time."""
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
-def _bin_rows(ch, edges, env: TEnvelope, rows: list) -> np.ndarray:
-    """Row of T bounds of each energy bin of a channel, appended to rows ((h, G) pairs): the
-    channel's envelope env, or a group's own bound (sup over E up to the group's top energy,
-    at most env's) where it is below ROW_GAIN x env up to the group's largest recoil."""
-    rows.append((env.h, env.G))
-    out = np.full(max(edges.size - 1, 1), len(rows) - 1, dtype=np.int64)
-    groups = _groups(edges)
-    E_top = np.array([edges[stop] for _, stop in groups])
+def _groups(edges: np.ndarray) -> np.ndarray:
+    """First energy bin of each group of bins spanning at most a factor 1 + ROW_SPAN (at least
+    one bin each; a group ends before the first bin whose top edge is beyond the factor)."""
+    e = edges.tolist()
+    n = max(len(e) - 1, 1)
+    starts, start = [0], 0
+    while True:  # a loop over groups (about one per 2 % in energy), each found by bisection
+        start = max(start + 1, bisect.bisect_right(e, (1.0 + ROW_SPAN) * e[start]) - 1)
+        if start >= n:
+            return np.array(starts, dtype=np.int64)
+        starts.append(start)
+
+
+def _bin_rows(ch, edges, env: TEnvelope, rows: list, memo: dict) -> tuple:
+    """Rows of T bounds of a channel, appended to rows ((h, G) pairs): the channel's envelope
+    env, then a group's own bound (sup over E up to the group's top energy, at most env's)
+    where it is below ROW_GAIN x env up to the group's largest recoil. Returns the row of each
+    energy bin counted from env's, and the channel's rows h, G stacked (2-d)."""
+    nbins = max(edges.size - 1, 1)
+    starts = _memo(memo, ("groups", id(ch.component)), lambda: _groups(edges))
+    E_top = edges[np.append(starts[1:], nbins)]
     bound = ch.t_dsigma_bound_below(np.exp(env.ln_edges), E_top)  # one row per group
     h = np.minimum(env.h, bound * (1.0 + ENVELOPE_SLACK))
-    G = np.concatenate([np.zeros((len(groups), 1)),
+    G = np.concatenate([np.zeros((starts.size, 1)),
                         np.cumsum(h * np.diff(env.ln_edges), axis=1)], axis=1)
     T_up = np.minimum(ch.T_hi, _tmax_array(E_top[None, :], *ch.masses)[0])
     T_at = np.maximum(T_up, ch.T_lo)
-    gain = (T_up > ch.T_lo) & (_G_rows_at(env.ln_edges, h, G, T_at) < ROW_GAIN * env.G_at(T_at))
-    for g in np.flatnonzero(gain):
-        rows.append((h[g], G[g]))
-        out[groups[g][0]:groups[g][1]] = len(rows) - 1
-    return out
+    groups = np.arange(starts.size)
+    gain = (T_up > ch.T_lo) & (_rows_G_at(env.ln_edges, h, G, groups, T_at)
+                               < ROW_GAIN * env.G_at(T_at))
+    keep = np.flatnonzero(gain)
+    hs, Gs = np.concatenate([env.h[None], h[keep]]), np.concatenate([env.G[None], G[keep]])
+    rows.extend(zip(hs, Gs))
+    group_row = np.zeros(starts.size, dtype=np.int64)
+    group_row[keep] = np.arange(1, keep.size + 1)
+    return group_row[np.searchsorted(starts, np.arange(nbins), side="right") - 1], hs, Gs
 
 
-def _G_rows_at(ln_edges, h: np.ndarray, G: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """G of row k (h[k], G[k] on the bins ln_edges) at T[k] [MeV], for every k (as
-    TEnvelope.G_at)."""
+def _rows_G_at(ln_edges, h: np.ndarray, G: np.ndarray, row: np.ndarray,
+               T: np.ndarray) -> np.ndarray:
+    """G of row row[k] (h[row[k]], G[row[k]] on the bins ln_edges) at T[k] [MeV], for every k
+    at once (row broadcast against T; as TEnvelope.G_at)."""
     lnT = np.log(T)
     j = np.clip(np.searchsorted(ln_edges, lnT, side="right") - 1, 0, h.shape[1] - 1)
-    k = np.arange(T.size)
-    val = G[k, j] + h[k, j] * (lnT - ln_edges[j])
-    return np.where(lnT <= ln_edges[0], 0.0, np.where(lnT >= ln_edges[-1], G[k, -1], val))
+    val = G[row, j] + h[row, j] * (lnT - ln_edges[j])
+    return np.where(lnT <= ln_edges[0], 0.0, np.where(lnT >= ln_edges[-1], G[row, -1], val))
 
 
-def _rows_G_at(rows: list, row: np.ndarray, env: TEnvelope, T: np.ndarray) -> np.ndarray:
-    """G of each cell's row (rows[row[k]], on env's T bins) at T[k, :] [MeV]."""
-    out = np.empty(T.shape)
-    for r in np.unique(row):
-        sel = row == r
-        h, G = rows[r]
-        out[sel] = TEnvelope(env.ln_edges, h, G).G_at(T[sel])
-    return out
-
-
-def _energy_cells(ch, edges, env: TEnvelope, rows: list, bin_row: np.ndarray,
-                  prop: Propagation | None) -> tuple:
+def _energy_cells(ch, edges, env: TEnvelope, hG: tuple, bin_row: np.ndarray,
+                  prop: Propagation | None, memo: dict) -> tuple:
     """(E_lo, E_hi [MeV], row) of the energy cells of a channel: each energy bin cut into equal
     steps in ln E, as many as it takes (_cuts) for the flux and, without rock, the integral of
     g up to the largest recoil to vary by less than a factor CELL_RATIO in each; a line: its
-    energy, one cell."""
+    energy, one cell. hG: the channel's rows of bounds (h, G stacked; bin_row indexes them)."""
     if ch.component.is_line:
         return edges[:1], edges[:1], bin_row[:1]
-    n = _cuts(ch, edges, env, rows, bin_row, prop)
+    n = _cuts(ch, edges, env, hG, bin_row, prop, memo)
     lo, hi = edges[:-1], edges[1:]
-    cell_lo = np.concatenate([a * (b / a) ** (np.arange(k) / k) if k > 1 else [a]
-                              for a, b, k in zip(lo, hi, n)])
+    b = np.repeat(np.arange(lo.size), n)  # bin of each cell
+    k = np.arange(b.size) - np.repeat(np.cumsum(n) - n, n)  # its place in the bin
+    with np.errstate(divide="ignore", invalid="ignore"):  # (lo = 0: one cell, lo itself)
+        cell_lo = np.where(n[b] > 1, lo[b] * (hi[b] / lo[b]) ** (k / n[b]), lo[b])
     cell_hi = np.concatenate([cell_lo[1:], hi[-1:]])
-    return cell_lo, cell_hi, np.repeat(bin_row, n)
+    return cell_lo, cell_hi, bin_row[b]
 
 
-def _cuts(ch, edges, env: TEnvelope, rows: list, bin_row: np.ndarray,
-          prop: Propagation | None) -> np.ndarray:
+def _cuts(ch, edges, env: TEnvelope, hG: tuple, bin_row: np.ndarray,
+          prop: Propagation | None, memo: dict) -> np.ndarray:
     """Number of cells of each energy bin: enough that the flux (monotone in the bin) and the
     reachable T envelope G(T_up(E)) vary by less than a factor CELL_RATIO in each, assuming
     power laws in E (at most MAX_SPLIT); one per bin if that saves less than SPLIT_GAIN."""
     comp = ch.component
     lo, hi = edges[:-1], edges[1:]
-    f = np.stack([comp.flux(lo * (1.0 + KINK_SIDE)), comp.flux(hi * (1.0 - KINK_SIDE))])
-    spread = _log_spread(f)
-    reach = np.ones(lo.size)  # envelope integral up to the largest recoil (rough weight)
+    f = _memo(memo, ("sides", id(comp)),  # the flux inside both ends of each bin
+              lambda: np.stack([comp.flux(lo * (1.0 + KINK_SIDE)),
+                                comp.flux(hi * (1.0 - KINK_SIDE))]))
+    spread, weight = _log_spread(f), f.max(axis=0) * (hi - lo)
     if prop is None:
         T_up = np.minimum(ch.T_hi, _tmax_array(np.stack([lo, hi]), *ch.masses))
-        G = np.stack([_rows_G_at(rows, bin_row, env, np.maximum(t, ch.T_lo)) for t in T_up])
+        G = _rows_G_at(env.ln_edges, *hG, bin_row, np.maximum(T_up, ch.T_lo))
         G = np.where(T_up > ch.T_lo, G, 0.0)
         spread = np.maximum(spread, _log_spread(G))
-        reach = G.max(axis=0)
+        weight = weight * G.max(axis=0)  # x the envelope integral up to the largest recoil
     n = np.clip(np.ceil(spread / -math.log(CELL_RATIO) - 1e-9), 1, MAX_SPLIT).astype(np.int64)
     n[lo <= 0.0] = 1  # (cut in ln E)
-    weight = f.max(axis=0) * (hi - lo) * reach
     saved = np.exp(-spread / n) - np.exp(-spread)  # rough: 1 - min/max, before and after
     gain = float(weight @ saved) / max(float(weight.sum()), 1e-300)
     return n if gain >= SPLIT_GAIN else np.ones_like(n)

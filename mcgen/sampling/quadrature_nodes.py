@@ -19,11 +19,12 @@ P is the 3+1 survival probability of oscillating components ([Coloma2014, Eq. (3
 otherwise. Energy nodes: 8 Gauss-Legendre nodes per energy cell (the component's grid, cut at
 every kink); a line: its energy, weight its rate.
 
-`sigma_visible_nodes` is sigma_vis at the nodes: composite 8-point Gauss-Legendre in ln T on
-sub-intervals of at most LN_T_STEP, split at the channel's T_breaks and, for the EPA
-([Wong2010, Eq. (10)]), at the nodes of its photoabsorption table (log-log linear: T dsigma/dT
-is exp(linear in ln T) between them, kinked at them). Between the splits the integrand is smooth
-in ln T ([Mustamin2024, Eqs. (4), (6)], the CEvNS and nu-e brackets times a form factor).
+`sigma_visible_nodes` is sigma_vis at the nodes, by mcgen.physics.quadrature (the one rule:
+composite 8-point Gauss-Legendre in ln T, split at the channel's T_breaks and, for the EPA, at
+its photoabsorption table's nodes; Channel.sigma_visible is the same).
+
+Sums over many nodes avoid BLAS (`@`): its threads busy-wait after a large product, which cost
+as much CPU time as the quadrature itself, and its summation order depends on the thread count.
 """
 
 from __future__ import annotations
@@ -35,22 +36,14 @@ from numba import njit
 
 from ..errors import ConfigError
 from ..geometry import DirectionKind, Layout
-from ..physics import ionization
-from ..physics.dispatch import CrossSection, dsigma_dT
-from ..physics.kinematics import recoil_range
-from ..physics.layout import P_M_IN, P_M_OUT, P_M_TARGET
+from ..physics import quadrature
 from ..physics.oscillation import p_ee_3plus1
 
 L_BINS = 4096  # baseline histogram for oscillating continuous spectra (many nodes)
 COS_BINS = 48  # arrival cos(zenith) bins of the proposal when propagating through rock
 COS_NODES = 4  # Gauss-Legendre nodes per cos bin for the rate
 E_NODES = 8  # Gauss-Legendre nodes per energy cell
-#: Widest sub-interval in ln T of the 8-point rule of sigma_visible_nodes: the expected counts
-#: of every card of macros/ agree with 16 sub-intervals per piece (mcgen.physics.quadrature)
-#: to < 1e-15 (2.5 would still give < 1e-12; the form factors vary on scales ln T >~ 1).
-LN_T_STEP = 1.0
-GL_X, GL_W = np.polynomial.legendre.leggauss(8)
-_NO_NRT = dict(cache=True, nogil=True, _nrt=False)  # allocate nothing: no reference counting
+SUM_BLOCK = 1024  # weighted_survival sums in blocks of this many terms (rounding ~1e-16 x 2e3)
 
 
 def rate_nodes(channel, edges: np.ndarray, geo: Layout, source, detector, prop=None,
@@ -69,18 +62,18 @@ def rate_nodes(channel, edges: np.ndarray, geo: Layout, source, detector, prop=N
             if not math.isfinite(geo.distance):
                 raise ConfigError(f"source {source.name}: oscillation needs a baseline: give "
                                   "the source a distance or place it near the detector")
-            s = s * survival_matrix(E, np.array([geo.distance]), osc.sin2_2theta,
-                                    osc.dm2_eV2)[0]
+            s = s * weighted_survival(E, np.array([geo.distance]), np.ones(1),
+                                      osc.sin2_2theta, osc.dm2_eV2)
         return E, s * channel.target.per_kg * detector.exposure
     n_v = channel.target.per_kg * detector.density
     if osc is None:
         return E, s * float(geo.w_nodes.sum()) * n_v
     if channel.component.is_line or E.size * geo.L_nodes.size < 5e7:
-        P = survival_matrix(E, geo.L_nodes, osc.sin2_2theta, osc.dm2_eV2)
-        return E, s * (geo.w_nodes @ P) * n_v
-    hist, bins = np.histogram(geo.L_nodes, L_BINS, weights=geo.w_nodes)
-    P = survival_matrix(E, 0.5 * (bins[1:] + bins[:-1]), osc.sin2_2theta, osc.dm2_eV2)
-    return E, s * (hist @ P) * n_v
+        L, w = geo.L_nodes, geo.w_nodes
+    else:
+        w, bins = np.histogram(geo.L_nodes, L_BINS, weights=geo.w_nodes)
+        L = 0.5 * (bins[1:] + bins[:-1])
+    return E, s * weighted_survival(E, L, w, osc.sin2_2theta, osc.dm2_eV2) * n_v
 
 
 def energy_nodes(component, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,77 +124,53 @@ def _rock_nodes(channel, E: np.ndarray, s: np.ndarray, prop) -> tuple[np.ndarray
 
 
 @njit(cache=True)
-def survival_matrix(E, L, s2, dm2):
-    """P_ee(E_j [MeV], L_i [mm]) of [Coloma2014, Eq. (3.1)] for all pairs (sin^2 2theta s2,
-    dm2 [eV^2])."""
-    out = np.empty((L.size, E.size))
-    for i in range(L.size):
-        for j in range(E.size):
-            out[i, j] = p_ee_3plus1(E[j], L[i], s2, dm2)
+def weighted_survival(E, L, w, s2, dm2):
+    """sum_i w_i P_ee(E_j [MeV], L_i [mm]) for each E_j, P_ee of [Coloma2014, Eq. (3.1)]
+    (sin^2 2theta s2, dm2 [eV^2]), summed in blocks of SUM_BLOCK terms."""
+    out = np.zeros(E.size)
+    for j in range(E.size):
+        total = 0.0
+        for b in range(0, L.size, SUM_BLOCK):
+            part = 0.0
+            for i in range(b, min(b + SUM_BLOCK, L.size)):
+                part += w[i] * p_ee_3plus1(E[j], L[i], s2, dm2)
+            total += part
+        out[j] = total
     return out
-
-
-# -- sigma_vis at the nodes (numba) -----------------------------------------------------------
-@njit(**_NO_NRT)
-def _piece(proc, p, E, u0, u1) -> float:
-    """Integral of dsigma/dT [mm^2] over ln T from u0 to u1 (smooth in between): 8-point
-    Gauss-Legendre on ceil((u1 - u0) / LN_T_STEP) equal sub-intervals."""
-    n = max(1, int(math.ceil((u1 - u0) / LN_T_STEP)))
-    h = (u1 - u0) / n
-    total = 0.0
-    for s in range(n):
-        mid = u0 + (s + 0.5) * h
-        for i in range(GL_X.size):
-            T = math.exp(mid + 0.5 * h * GL_X[i])
-            total += 0.5 * h * GL_W[i] * T * dsigma_dT(proc, p, E, T)
-    return total
-
-
-@njit(**_NO_NRT)
-def _sigma_visible(proc, p, E, T_lo, T_hi, T_breaks) -> float:
-    """sigma_vis(E) [mm^2]: dsigma/dT over [max(T_lo, Tmin(E)), min(T_hi, Tmax(E))], split at
-    T_breaks."""
-    tmin, tmax = recoil_range(E, p[P_M_IN], p[P_M_OUT], p[P_M_TARGET])
-    a, b = max(T_lo, tmin), min(T_hi, tmax)
-    if not b > a or a <= 0.0:
-        return 0.0
-    total = 0.0
-    start = math.log(a)
-    for t in T_breaks:
-        if a < t < b:
-            u = math.log(t)
-            total += _piece(proc, p, E, start, u)
-            start = u
-    return total + _piece(proc, p, E, start, math.log(b))
-
-
-@njit(**_NO_NRT)
-def _sigma_visible_into(proc, p, E, T_lo, T_hi, T_breaks, out):
-    for i in range(E.size):
-        out[i] = _sigma_visible(proc, p, E[i], T_lo, T_hi, T_breaks)
 
 
 def t_splits(channel) -> np.ndarray:
-    """Recoils [MeV] (sorted) where T dsigma/dT is not smooth in ln T: the channel's T_breaks,
-    plus the photoabsorption table's nodes inside the window for the EPA."""
-    splits = np.asarray(channel.T_breaks, float)
-    if int(channel.kernel) == CrossSection.IONIZATION_EPA:
-        nodes = np.exp(ionization.table(channel.params)[0])
-        splits = np.concatenate([splits, nodes[(nodes > channel.T_lo) & (nodes < channel.T_hi)]])
-    return np.unique(splits)
+    """Recoils [MeV] (sorted) where a channel's T dsigma/dT is not smooth in ln T
+    (mcgen.physics.quadrature.t_splits)."""
+    return quadrature.t_splits(channel.kernel, channel.params, channel.T_lo, channel.T_hi,
+                               channel.T_breaks)
 
 
-def sigma_visible_nodes(channel, E: np.ndarray) -> np.ndarray:
-    """sigma_vis [mm^2] of a channel at the energies E [MeV] (module docstring)."""
-    E = np.ascontiguousarray(E, dtype=np.float64)
-    out = np.empty(E.size)
-    _sigma_visible_into(int(channel.kernel), channel.params, E, float(channel.T_lo),
-                        float(channel.T_hi), t_splits(channel), out)
-    return out
+def sigma_key(channel, E: np.ndarray) -> tuple:
+    """What sigma_vis of a channel at the energies E [MeV] depends on: its kernel, parameters,
+    window and T_breaks, and E (channels differing only in the flux, e.g. the flavours of a
+    solar component, share it)."""
+    return (int(channel.kernel), np.asarray(channel.params, float).tobytes(),
+            float(channel.T_lo), float(channel.T_hi),
+            np.asarray(channel.T_breaks, float).tobytes(), np.asarray(E, float).tobytes())
+
+
+def sigma_visible_nodes(channel, E: np.ndarray, memo: dict | None = None) -> np.ndarray:
+    """sigma_vis [mm^2] of a channel at the energies E [MeV] (mcgen.physics.quadrature);
+    memo: a dict keeping the values by sigma_key for channels that share them."""
+    key = sigma_key(channel, E) if memo is not None else None
+    if key is None or key not in memo:
+        sig = quadrature.sigma_visible_array(channel.kernel, channel.params, E, channel.T_lo,
+                                             channel.T_hi, channel.T_breaks)
+        if key is None:
+            return sig
+        memo[key] = sig
+    return memo[key]
 
 
 def channel_rate(channel, edges: np.ndarray, geo: Layout, source, detector, prop=None,
-                 nodes: tuple | None = None) -> float:
-    """Expected events of one channel: W @ sigma_vis(E) of `rate_nodes`."""
+                 nodes: tuple | None = None, memo: dict | None = None) -> float:
+    """Expected events of one channel: W @ sigma_vis(E) of `rate_nodes` (memo: see
+    sigma_visible_nodes)."""
     E, W = rate_nodes(channel, edges, geo, source, detector, prop, nodes)
-    return float(W @ sigma_visible_nodes(channel, E))
+    return float(np.sum(W * sigma_visible_nodes(channel, E, memo)))  # (pairwise, not BLAS)

@@ -25,7 +25,7 @@ from ..particle import Particle
 from ..physics import dispatch
 from ..physics.layout import at_offsets
 from ..physics.spectra import LINE_INTENSITY, Spectrum
-from ..registry import Registry
+from ..registry import Registered, Registry
 from ..validation import in_interval, placed_volume, probability, require
 from .spectrum_sampling import sample_spectrum
 
@@ -210,7 +210,7 @@ class Oscillation:
                                                         0.0, DM2_MAX_EV2, "eV^2"))
 
 
-class Source:
+class Source(Registered, registry=SOURCE_KINDS):
     """What flies into the detector: a list of components, plus where it comes from.
 
     Far sources set ``direction`` (and may set ``distance`` [mm], written as the baseline);
@@ -221,11 +221,6 @@ class Source:
     """
 
     name = "source"
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "name" in cls.__dict__:
-            SOURCE_KINDS.add(cls.name, cls)
     components: list[Component]
     direction: Direction = Direction.isotropic()
     shape: Shape | None = None

@@ -349,7 +349,9 @@ class ReactorSource(Source):
             norm = total * FLUX_UNIT * MeV / per_fission
         self.thermal_power_MW = thermal_power_MW
         self.fractions = dict(zip(nsp.REACTOR_ISOTOPES, nsp.reactor_weights(shape_params).tolist()))
-        self.energies_per_fission_MeV = e_fis
+        # a plain copy: the default is a read-only module constant, which does not pickle
+        self.energies_per_fission_MeV = (dict(e_fis) if isinstance(e_fis, Mapping)
+                                         else list(e_fis))
         params = shape_params.copy()
         params[nsp.REA_NORM] = norm
         self.oscillation = _check_oscillation(oscillation)
@@ -360,14 +362,12 @@ class ReactorSource(Source):
         self.direction = check_direction(direction, Direction.fixed((1.0, 0.0, 0.0)))
 
     def describe(self) -> dict:
-        e_fis = self.energies_per_fission_MeV
         return super().describe() | {
             "spectrum": "Huber-Mueller (>= 2 MeV) + Vogel-Engel (< 2 MeV)",
             "thermal_power_MW": self.thermal_power_MW,
             "fissions_per_s": self.fissions_per_s,
             "fission_fractions": self.fractions,
-            "energies_per_fission_MeV": dict(e_fis) if isinstance(e_fis, Mapping)
-            else list(e_fis),
+            "energies_per_fission_MeV": self.energies_per_fission_MeV,
             "neutrinos_per_fission": self.neutrinos_per_fission,
             "distance_mm": self.distance,
             "total_flux_cm2_s": self.total_flux / (FLUX_UNIT * MeV),
