@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from mcgen.geometry import sample_point
 from mcgen.geometry.shapes import pack_cylinder, pack_sphere
 from mcgen.physics import propagation as prop
 from mcgen.physics.decay import photon_direction
 from mcgen.physics.energy_loss import STANDARD_ROCK
 from mcgen.physics.kinematics import recoil_range, tmax_elastic
 from mcgen.sampling import kernels
-from mcgen.sampling.kernels import _G, _azimuth, _bin_at, _isotropic, _point_in
+from mcgen.sampling.kernels import _G, _azimuth, _bin_at, _isotropic
 
 N = 20000
 
@@ -55,7 +56,7 @@ def test_photon_direction_follows_one_plus_b_cos(A, S):
 
 
 @pytest.mark.parametrize("shape", ["cylinder", "sphere"])
-def test_point_in_shape_is_uniform(shape):
+def test_sample_point_in_shape_is_uniform(shape):
     """Radial CDF (r/R)^2 of a cylinder's cross-section, (r/R)^3 in a sphere; heights and the
     z coordinate uniform; all points inside."""
     rng = np.random.default_rng(4)
@@ -64,7 +65,7 @@ def test_point_in_shape_is_uniform(shape):
         kind, p = kernels.ShapeKind.CYLINDER, pack_cylinder(tuple(c), R, H)
     else:
         kind, p = kernels.ShapeKind.SPHERE, pack_sphere(tuple(c), R)
-    pts = np.array([_point_in(kind, p, rng) for _ in range(N)]) - c
+    pts = np.array([sample_point(kind, p, rng) for _ in range(N)]) - c
     if shape == "cylinder":
         r = np.hypot(pts[:, 0], pts[:, 1]) / R
         assert stats.kstest(r, lambda x: x * x).pvalue > 1e-3

@@ -63,24 +63,41 @@ def pack_sphere(center, radius: float) -> np.ndarray:
     return at_offsets(_centre(center) | {SPH_RADIUS: radius})
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def unit_disk(rng) -> tuple[float, float, float]:
+    """(x, y, x^2 + y^2): a point uniform in the unit disk without its centre, by rejection
+    from the square [-1, 1)^2 (accepted with probability pi / 4: ~8 ns, where the sine and
+    cosine of a uniform angle cost ~22 ns)."""
+    while True:
+        x = 2.0 * rng.random() - 1.0
+        y = 2.0 * rng.random() - 1.0
+        r2 = x * x + y * y
+        if 0.0 < r2 < 1.0:
+            return x, y, r2
+
+
+@njit(cache=True, inline="always")
 def sample_point(kind: int, p: np.ndarray, rng) -> tuple[float, float, float]:
-    """Uniform point [mm] inside the shape (layout in the module docstring)."""
+    """Uniform point [mm] inside the shape (layout in the module docstring): a cylinder's
+    cross-section from `unit_disk`, a sphere by rejection from its cube (accepted with
+    probability pi / 6): no square or cube root, sine or cosine. Inlined into the sampling
+    kernel (a hot path)."""
     cx, cy, cz = p[SHAPE_CX], p[SHAPE_CY], p[SHAPE_CZ]
     if kind == ShapeKind.BOX:
         return (cx + (rng.random() - 0.5) * p[BOX_LX], cy + (rng.random() - 0.5) * p[BOX_LY],
                 cz + (rng.random() - 0.5) * p[BOX_LZ])
     if kind == ShapeKind.CYLINDER:
-        r = p[CYL_RADIUS] * math.sqrt(rng.random())
-        phi = 2.0 * math.pi * rng.random()
-        return (cx + r * math.cos(phi), cy + r * math.sin(phi),
-                cz + (rng.random() - 0.5) * p[CYL_HEIGHT])
+        x, y, _ = unit_disk(rng)
+        R = p[CYL_RADIUS]
+        return cx + R * x, cy + R * y, cz + (rng.random() - 0.5) * p[CYL_HEIGHT]
     if kind == ShapeKind.SPHERE:
-        r = p[SPH_RADIUS] * rng.random() ** (1.0 / 3.0)
-        c = 2.0 * rng.random() - 1.0
-        sn = math.sqrt(max(0.0, 1.0 - c * c))
-        phi = 2.0 * math.pi * rng.random()
-        return cx + r * sn * math.cos(phi), cy + r * sn * math.sin(phi), cz + r * c
+        while True:
+            x = 2.0 * rng.random() - 1.0
+            y = 2.0 * rng.random() - 1.0
+            z = 2.0 * rng.random() - 1.0
+            if x * x + y * y + z * z <= 1.0:
+                R = p[SPH_RADIUS]
+                return cx + R * x, cy + R * y, cz + R * z
     # a point; no raise for other codes here: a raise in this hot kernel costs ~4 % of the
     # near-source sampling speed, and Layout checks every code it hands to the kernels
     return cx, cy, cz

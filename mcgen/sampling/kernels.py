@@ -38,6 +38,7 @@ from ..geometry.shapes import (
     SHAPE_CZ,
     SPH_RADIUS,
     ShapeKind,
+    unit_disk,
 )
 from ..physics.decay import (
     DEC_CTAU,
@@ -362,7 +363,7 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
         L_v, L = 0.0, place.distance
         if near:  # vertex, then emission point
             v_pt, L_v, inside = _vertex_near(rng, place)
-            s_pt = _point_in(place.src_kind, place.src_p, rng)
+            s_pt = sample_point(place.src_kind, place.src_p, rng)
             L = _distance(s_pt, v_pt)
             if not inside:
                 continue
@@ -386,7 +387,7 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
             basis = orthonormal_basis(u[0], u[1], u[2])
         else:
             u, basis = _far_direction(rng, place.dir_kind, place.dir_p, cz, angular, fixed_basis)
-            v_pt = _point_in(place.fid_kind, place.fid_p, rng)
+            v_pt = sample_point(place.fid_kind, place.fid_p, rng)
             s_pt = _behind(v_pt, u, L)  # NaN when no distance is known
         p1 = math.sqrt(E * E - m1 * m1)  # projectile momentum [MeV]
         rec = _recoil(E, m1, m3, M, T, p1, u, basis, _azimuth(rng))
@@ -502,24 +503,12 @@ def _density(f, near, L_v, L, oscillates, E, s2, dm2):
 # Directions and points without sine and cosine (sin and cos of 2 pi u cost ~22 ns; a point of
 # the unit disk by rejection from the square, 1.27 tries of two uniforms, ~8 ns).
 @njit(**KERNEL, inline="always")
-def _disk(rng):
-    """(x, y, x^2 + y^2): a point uniform in the unit disk without its centre, by rejection
-    from the square [-1, 1)^2 (accepted with probability pi / 4)."""
-    while True:
-        x = 2.0 * rng.random() - 1.0
-        y = 2.0 * rng.random() - 1.0
-        r2 = x * x + y * y
-        if 0.0 < r2 < 1.0:
-            return x, y, r2
-
-
-@njit(**KERNEL, inline="always")
 def _azimuth(rng):
     """(cos phi, sin phi) of an azimuth phi uniform in [0, 2 pi): the polar angle theta of a
     point uniform in the unit disk is uniform, and so is 2 theta: cos 2 theta =
     (x^2 - y^2) / r^2, sin 2 theta = 2 x y / r^2 (J. von Neumann, "Various techniques used in
     connection with random digits", NBS Appl. Math. Ser. 12 (1951) 36)."""
-    x, y, r2 = _disk(rng)
+    x, y, r2 = unit_disk(rng)
     return (x * x - y * y) / r2, 2.0 * x * y / r2
 
 
@@ -528,31 +517,9 @@ def _isotropic(rng):
     """A unit vector uniform on the sphere: (x, y) uniform in the unit disk, s = x^2 + y^2,
     n = (2 x sqrt(1 - s), 2 y sqrt(1 - s), 1 - 2 s) (G. Marsaglia, Ann. Math. Statist. 43
     (1972) 645)."""
-    x, y, s = _disk(rng)
+    x, y, s = unit_disk(rng)
     r = 2.0 * math.sqrt(1.0 - s)
     return x * r, y * r, 1.0 - 2.0 * s
-
-
-@njit(**KERNEL, inline="always")
-def _point_in(kind, p, rng):
-    """A point [mm] uniform in the shape (kind, p), as mcgen.geometry.sample_point: a cylinder's
-    cross-section from `_disk` (no square root, sine or cosine), a sphere by rejection from
-    its cube (accepted with probability pi / 6; no cube root, sine or cosine); other shapes by
-    sample_point."""
-    if kind == ShapeKind.CYLINDER:
-        x, y, _ = _disk(rng)
-        R = p[CYL_RADIUS]
-        return (p[SHAPE_CX] + R * x, p[SHAPE_CY] + R * y,
-                p[SHAPE_CZ] + (rng.random() - 0.5) * p[CYL_HEIGHT])
-    if kind == ShapeKind.SPHERE:
-        while True:
-            x = 2.0 * rng.random() - 1.0
-            y = 2.0 * rng.random() - 1.0
-            z = 2.0 * rng.random() - 1.0
-            if x * x + y * y + z * z <= 1.0:
-                R = p[SPH_RADIUS]
-                return p[SHAPE_CX] + R * x, p[SHAPE_CY] + R * y, p[SHAPE_CZ] + R * z
-    return sample_point(kind, p, rng)
 
 
 @njit(**KERNEL, inline="always")
