@@ -30,6 +30,30 @@ class Writer(Registered, registry=WRITERS):
     #: The format needs the jagged final state of every event (e.g. HepMC3's particles).
     needs_final_state: ClassVar[bool] = False
 
+    @classmethod
+    def output_paths(cls, path: str | os.PathLike) -> tuple[Path, Path]:
+        """(the checked output path, an unused temporary name beside it, ``.NAME.partPID``):
+        ConfigError if the name lacks the format's extension, is a directory or its directory
+        does not exist."""
+        out = Path(path)
+        if not out.name.endswith(cls.extensions):
+            raise ConfigError(f"run.output = {str(path)!r}: must end in "
+                              f"{' or '.join(cls.extensions)}")
+        if out.is_dir():
+            raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
+        if not out.parent.is_dir():
+            why = "is not a directory" if out.parent.exists() else "does not exist"
+            raise ConfigError(f"run.output = {str(path)!r}: directory {str(out.parent)!r} "
+                              f"{why}")
+        # tmp-1, tmp-2 ... if taken: never another run's partial file (a process id can come
+        # again, e.g. in a container)
+        tmp = base = out.with_name(f".{out.name}.part{os.getpid()}")
+        n = 0
+        while tmp.exists():
+            n += 1
+            tmp = base.with_name(f"{base.name}-{n}")
+        return out, tmp
+
 
 def writer_for(path: str | os.PathLike, format: str | None = None) -> type[Writer]:
     """The writer of a format name, or else the one whose extension the path ends in."""

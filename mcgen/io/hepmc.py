@@ -71,7 +71,6 @@ import math
 import os
 import re
 import sys
-from pathlib import Path
 
 import awkward as ak
 import numpy as np
@@ -80,7 +79,6 @@ from pyhepmc.io import WriterAscii, pyiostream
 
 from .._version import __version__
 from ..constants import C_LIGHT, PDG_STERILE, PDG_STERILE_PARTNER
-from ..errors import ConfigError
 from ..interactions import PROCESSES
 from ..output import Writer
 from ..sampling.columns import BRANCH_TYPES
@@ -311,17 +309,7 @@ class HepMC3Writer(Writer):
 
     def __init__(self, path: str | os.PathLike, *, compression: str = "lz4",
                  final_state: bool = True, branches: list[str] | None = None):
-        self.path = Path(path)
-        if not self.path.name.endswith(self.extensions):
-            raise ConfigError(f"run.output = {str(path)!r}: must end in "
-                              f"{' or '.join(self.extensions)}")
-        if self.path.is_dir():
-            raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
-        if not self.path.parent.is_dir():
-            why = "is not a directory" if self.path.parent.exists() else "does not exist"
-            raise ConfigError(f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} "
-                              f"{why}")
-        self.tmp = self.path.with_name(f".{self.path.name}.part{os.getpid()}")
+        self.path, self.tmp = self.output_paths(path)
         branches = list(BRANCH_TYPES) if branches is None else branches
         self.with_time = "t_vtx_ns" in branches
         self._file = self._ios = self._writer = None

@@ -60,16 +60,7 @@ class RootWriter(Writer):
             raise ConfigError(
                 f"run.compression = {compression!r}: allowed are {sorted(COMPRESSIONS)}"
             )
-        self.path = Path(path)
-        if self.path.suffix != ".root":
-            raise ConfigError(f"run.output = {str(path)!r}: must end in .root")
-        if self.path.is_dir():
-            raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
-        if not self.path.parent.is_dir():
-            why = "is not a directory" if self.path.parent.exists() else "does not exist"
-            raise ConfigError(f"run.output = {str(path)!r}: directory {str(self.path.parent)!r} "
-                              f"{why}")
-        self.tmp = _unused(self.path.with_name(f".{self.path.name}.part{os.getpid()}"))
+        self.path, self.tmp = self.output_paths(path)
         self.compression = compression
         self.final_state = final_state
         self.keep_partial = keep_partial
@@ -117,16 +108,6 @@ class RootWriter(Writer):
             elif not (self.keep_partial and exc_type is not None
                       and issubclass(exc_type, KeyboardInterrupt)):
                 self.tmp.unlink(missing_ok=True)
-
-
-def _unused(tmp: Path) -> Path:
-    """tmp, or tmp-1, tmp-2 ... if it exists: never another run's partial file (a process id
-    can come again, e.g. in a container)."""
-    name, n = tmp.name, 0
-    while tmp.exists():
-        n += 1
-        tmp = tmp.with_name(f"{name}-{n}")
-    return tmp
 
 
 def _fsync(path: Path) -> None:
