@@ -14,6 +14,7 @@ import mcgen
 from mcgen.catalog import load_card
 from mcgen.sampling import kernels
 from mcgen.sampling.columns import KERNEL_ROWS, NCOL, ROW, ROW_DECAY
+from mcgen.sampling.vertex import GUIDE_PER_CELL
 from mcgen.streams import block_rng
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +66,7 @@ def test_kernel_args_are_consistent_groups(card):
     assert isinstance(tenv, kernels.TEnvelopes) and isinstance(place, kernels.Placement)
     assert isinstance(rock, kernels.Rock) and sigma == 0.5
     n_cells, n_chan = cells.cdf.size, len(gen.channels)
-    assert n_cells > 0 and cells.guide.shape == (n_cells,)
+    assert n_cells > 0 and cells.guide.shape == (GUIDE_PER_CELL * n_cells,)
     assert cells.table.shape == (n_cells, kernels.CELL_SIZE)
     assert cells.chan.dtype == np.int64 and cells.chan.max() < n_chan
     assert np.all(np.diff(cells.cdf) >= 0)

@@ -111,15 +111,33 @@ def vertex_boxes(fid_kind: int, fid_p: np.ndarray, src_kind: int, src_p: np.ndar
     return lo, hi, np.maximum(_gap(lo, hi, s_lo, s_hi), L_min)
 
 
+#: Guide entries per cell: a proposal's uniform number falls in one of GUIDE_PER_CELL x cells
+#: equal buckets, and at most one bucket per cell boundary holds a boundary, so at least 3/4 of
+#: the proposals find their cell from the guide alone (weighted by probability, far more: the
+#: boundaries of small cells crowd into few buckets).
+GUIDE_PER_CELL = 4
+
+
 def guide_table(cdf: np.ndarray) -> np.ndarray:
-    """Guide of the cumulative weights cdf for the kernels' _pick: entry g is the first cell c
-    with cdf[c] > g / K x total (K = cdf.size), where the search for a weight in
-    [g / K, (g + 1) / K) x total starts."""
+    """Guide of the cumulative weights cdf for the kernels' _pick, K = GUIDE_PER_CELL x cells
+    entries (int32): entry g >= 0 is the cell of every weight in the bucket
+    [g / K, (g + 1) / K) x total (no search, and the cdf is not read: with tens of thousands of
+    cells each read is a cache miss); a bucket holding a cell boundary has -1 - c, c the first
+    cell with cdf[c] > g / K x total, where a short search starts. A bucket counts as one cell
+    only with a margin of ~5 ulps of the total at both ends, so that the cell is the one
+    np.searchsorted(cdf, u x total, "right") gives for every u of the bucket, whatever the
+    rounding of u x K and u x total."""
     if cdf.size == 0:
-        return np.zeros(1, dtype=np.int64)
-    K = cdf.size
-    at = np.arange(K) / K * cdf[-1]
-    return np.minimum(np.searchsorted(cdf, at, side="right"), K - 1).astype(np.int64)
+        return np.zeros(1, dtype=np.int32)
+    n = cdf.size
+    K = GUIDE_PER_CELL * n
+    total = cdf[-1]
+    margin = 1e-15 * total
+    lo, hi = np.arange(K) / K * total, np.arange(1, K + 1) / K * total
+    start = np.minimum(np.searchsorted(cdf, lo, side="right"), n - 1)
+    first = np.minimum(np.searchsorted(cdf, lo - margin, side="right"), n - 1)
+    last = np.minimum(np.searchsorted(cdf, hi + margin, side="right"), n - 1)
+    return np.where(first == last, first, -1 - start).astype(np.int32)
 
 
 def box_weights(lo: np.ndarray, hi: np.ndarray, L_v: np.ndarray) -> np.ndarray:
