@@ -390,6 +390,9 @@ def main(argv=None) -> int:
     n = int(args.events)
     if args.child:
         print(json.dumps(mcgen_child(args.child, n, args.out, args.form_factor)))
+        import gc
+
+        gc.freeze()  # exit as the `mcgen` executable does (mcgen.cli.console_main)
         return 0
     py = ensure_venv(args.venv.expanduser())
     if args.write_flux:
