@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-import xraydb
 
 from ..constants import eV
 
@@ -41,6 +40,8 @@ def binding_steps(symbol: str, Z: int) -> tuple[np.ndarray, np.ndarray]:
     """(binding energies [MeV] ascending, cumulative electron count) for the stepping
     approximation. Subshells without a tabulated edge (outer valence electrons, e.g. Na 3s)
     are taken as unbound (binding 0)."""
+    import xraydb  # here: its import (sqlalchemy) costs ~0.35 s that other cards need not pay
+
     edges = xraydb.xray_edges(symbol)
     by_energy: dict[float, int] = {}
     for name, count in occupancy(Z):

@@ -25,7 +25,6 @@ import warnings
 from functools import cache
 
 import numpy as np
-import xraydb
 
 from ..constants import ALPHA, HBARC2, M_ELECTRON, N_AVOGADRO, cm2, eV, g
 from ..detectors import Detector, Target
@@ -57,6 +56,8 @@ def _elam_nodes(symbol: str) -> np.ndarray:
     """Photon energies [eV] of the Elam photoabsorption table's own nodes, where xraydb's
     log-log spline may have kinks; empty if this xraydb does not expose them (its internal
     table ``photoabsorption``, column ``log_energy``)."""
+    import xraydb  # here, not at the top: its import costs ~0.35 s (sqlalchemy)
+
     try:
         row = xraydb.get_xraydb().get_cache("photoabsorption", column="element",
                                             value=symbol)[0]
@@ -73,6 +74,8 @@ def photoabsorption_table(symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
     log-spaced nodes plus the Elam table's own nodes (kinks of xraydb's interpolation); each
     edge is a node given twice (value just below, then just above). The log-log interpolant
     reproduces mu_elam to < 0.3 % (Ge: < 0.06 %)."""
+    import xraydb  # here: its import (sqlalchemy) costs ~0.35 s that other cards need not pay
+
     edges = sorted({e.energy for e in xraydb.xray_edges(symbol).values()
                     if TABLE_LO_EV < e.energy < TABLE_HI_EV})
     bounds = [TABLE_LO_EV, *edges, TABLE_HI_EV]
