@@ -70,7 +70,13 @@ def test_kernel_args_are_consistent_groups(card):
     assert cells.table.shape == (n_cells, kernels.CELL_SIZE)
     assert cells.chan.dtype == np.int64 and cells.chan.max() < n_chan
     assert np.all(np.diff(cells.cdf) >= 0)
-    assert all(a.shape[0] == n_chan for a in chans[:-1]) and chans.osc_p.shape == (2,)
+    per_channel = [a for name, a in chans._asdict().items() if name not in ("spec_p", "osc_p")]
+    assert all(a.shape[0] == n_chan for a in per_channel) and chans.osc_p.shape == (2,)
+    # channels share the rows of their spectra (row spec_row[i] holds channel i's parameters)
+    assert chans.spec_row.dtype == np.int64 and chans.spec_row.max() < chans.spec_p.shape[0]
+    for i, ch in enumerate(gen.channels):
+        params = np.asarray(ch.component.spectrum_params, dtype=np.float64)
+        np.testing.assert_array_equal(chans.spec_p[chans.spec_row[i], :params.size], params)
     assert tenv.ln.shape[0] == tenv.n.size == n_chan and tenv.n.dtype == np.int64
     assert tenv.h.shape[0] == tenv.G.shape[0] >= n_chan  # rows of T bounds
     assert cells.row.dtype == np.int64 and cells.row.max() < tenv.h.shape[0]

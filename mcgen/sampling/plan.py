@@ -471,17 +471,31 @@ def _t_table(envelopes: list[TEnvelope | None], rows: list) -> TEnvelopes:
                       h=_pad([h for h, _ in rows]), G=_pad([G for _, G in rows]))
 
 
+def _distinct(rows: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows (in order of first appearance) and, for each row, the index of its
+    distinct row."""
+    at: dict[bytes, int] = {}
+    distinct: list[np.ndarray] = []
+    for r in rows:
+        if at.setdefault(r.tobytes(), len(distinct)) == len(distinct):
+            distinct.append(r)
+    return distinct, np.array([at[r.tobytes()] for r in rows], dtype=np.int64)
+
+
 def _channel_table(channels, time_models, source) -> Channels:
     """The kernel's per-channel tables: cross section, window [MeV], spectrum, emission times,
     oscillation flag and the source's parameters, mean life x c [mm], decay rows."""
     osc = source.oscillation
+    spectra, spec_row = _distinct([np.asarray(ch.component.spectrum_params, np.float64)
+                                   for ch in channels])
     return Channels(
         proc=np.array([ch.kernel for ch in channels], dtype=np.int64),
         p=_pad([ch.params for ch in channels]),
         T_lo=np.array([ch.T_lo for ch in channels]),
         T_hi=np.array([ch.T_hi for ch in channels]),
         spec_kind=np.array([ch.component.spectrum_kind for ch in channels], np.int64),
-        spec_p=_pad([ch.component.spectrum_params for ch in channels]),
+        spec_p=_pad(spectra),
+        spec_row=spec_row,
         time_kind=np.array([k for k, _ in time_models], dtype=np.int64),
         time_p=_pad([p for _, p in time_models]),
         osc=np.array([osc is not None and ch.component.oscillates for ch in channels]),
