@@ -299,14 +299,35 @@ def _inside(kind, p, x, y, z):
 
 
 @njit(**KERNEL, inline="always")
-def _vertex_near(rng, place):
-    """A near source's vertex [mm] uniform in a box drawn from the vertex boxes, the box's
-    distance bound L_v [mm], and whether the point is in the fiducial volume."""
-    box = place.v_box[_pick(place.v_cdf, place.v_guide, rng.random())]
+def _vertex_near(rng, place, box):
+    """A near source's vertex [mm] uniform in the vertex box `box` (a row of place.v_box, drawn
+    by volume / L_v^2), the box's distance bound L_v [mm], and whether the point is in the
+    fiducial volume."""
     x = _between(box[BOX_LO], box[BOX_HI], rng.random())
     y = _between(box[BOX_LO + 1], box[BOX_HI + 1], rng.random())
     z = _between(box[BOX_LO + 2], box[BOX_HI + 2], rng.random())
     return (x, y, z), box[BOX_L], _inside(place.fid_kind, place.fid_p, x, y, z)
+
+
+@njit(**KERNEL, inline="always")
+def _ahead(rng, cdf, guide, table, u_after):
+    """One step of a pick made two passes ahead: the row index picked by the uniform number
+    drawn in the previous pass (its guide entry prefetched then), with that row prefetched,
+    and the number for the next pass, drawn now, with its guide entry prefetched."""
+    c = _pick(cdf, guide, u_after)
+    prefetch(table, c)
+    u = rng.random()
+    prefetch(guide, _bucket(guide, u))
+    return c, u
+
+
+@njit(**KERNEL, inline="always")
+def _start(rng, cdf, guide, on):
+    """The first two steps of a pick made two passes ahead (_ahead): the first row and the
+    next number; nothing drawn (0, 0.0) unless `on`."""
+    if not on:
+        return 0, 0.0
+    return _pick(cdf, guide, rng.random()), rng.random()
 
 
 @njit(**KERNEL)
@@ -357,19 +378,16 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
     trials = 0
     violations = 0
     k = 0
-    # A proposal's cell is known two passes ahead: each pass draws the uniform number of the
-    # cell after next and prefetches its guide entry, and finds the next cell and prefetches its
-    # row. With tens of thousands of cells these two reads miss the caches (perf: ~15 % of the
-    # rock card's time waited on them); ahead, they overlap with a proposal's work.
-    c_next = _pick(cells.cdf, cells.guide, rng.random())
-    u_after = rng.random()
+    # A proposal's cell (and a near source's vertex box) is known two passes ahead (_ahead):
+    # with thousands of cells or boxes their guide entries and rows miss the caches (perf: ~15 %
+    # of the rock and 51Cr cards' time waited on them); read ahead, the waits overlap with a
+    # proposal's work.
+    c_next, u_after = _start(rng, cells.cdf, cells.guide, True)
+    b_next, ub_after = _start(rng, place.v_cdf, place.v_guide, near)
     while k < n:  # one proposal per pass
         trials += 1
         cell = cells.table[c_next]
-        c_next = _pick(cells.cdf, cells.guide, u_after)
-        prefetch(cells.table, c_next)
-        u_after = rng.random()
-        prefetch(cells.guide, _bucket(cells.guide, u_after))
+        c_next, u_after = _ahead(rng, cells.cdf, cells.guide, cells.table, u_after)
         i, r = int(cell[CELL_CHAN]), int(cell[CELL_ROW])
         E_s = _between(cell[CELL_E_LO], cell[CELL_E_HI], rng.random())
         m1, m3, M = p[i, 0], p[i, 1], p[i, 2]
@@ -387,7 +405,9 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
         u_acc = rng.random()
         L_v, L = 0.0, place.distance
         if near:  # vertex, then emission point
-            v_pt, L_v, inside = _vertex_near(rng, place)
+            box = place.v_box[b_next]
+            b_next, ub_after = _ahead(rng, place.v_cdf, place.v_guide, place.v_box, ub_after)
+            v_pt, L_v, inside = _vertex_near(rng, place, box)
             s_pt = sample_point(place.src_kind, place.src_p, rng)
             L = _distance(s_pt, v_pt)
             if not inside:

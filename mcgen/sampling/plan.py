@@ -510,7 +510,7 @@ def _placement(geo: Layout, direction, boxes: tuple) -> Placement:
     the far-source direction model and its parameters, a near source's vertex boxes."""
     lo, hi, L_v = boxes
     v_cdf = np.cumsum(box_weights(lo, hi, L_v)) if L_v.size else np.zeros(0)
-    v_box = np.zeros((L_v.size, BOX_SIZE))
+    v_box = _line_aligned(np.zeros((L_v.size, BOX_SIZE)))  # a box: one 64-byte line
     v_box[:, BOX_LO:BOX_LO + 3], v_box[:, BOX_HI:BOX_HI + 3], v_box[:, BOX_L] = lo, hi, L_v
     return Placement(geo.fid_kind, geo.fid_p, geo.src_kind, geo.src_p, geo.L_min,
                      int(direction.kind), direction.params(), geo.distance, v_cdf,
