@@ -6,6 +6,10 @@ directory resumes."""
 from __future__ import annotations
 
 import glob
+import os
+import subprocess
+import sys
+import time
 
 import awkward as ak
 import numpy as np
@@ -160,3 +164,47 @@ def test_bad_parallel_settings_are_one_line_errors(tmp_path, capsys):
         assert not out.exists()
     assert main(["merge", str(tmp_path), "-o", str(tmp_path / "m.root")]) == 2
     assert "no manifest.json" in capsys.readouterr().err
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes below `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat, "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+    out, todo = set(), [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        out.update(kids)
+        todo.extend(kids)
+    return out
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs Linux /proc")
+def test_workers_end_when_the_run_is_killed(tmp_path):
+    """SIGKILL of a --jobs run (no chance to stop its workers): the workers, and with them the
+    fork server, end within seconds instead of living on."""
+    out = tmp_path / "k.root"
+    cmd = [sys.executable, "-m", "mcgen.cli", "run", "radiative_reactor_nucleus", "-q",
+           "-n", "5e6", "--chunk-events", "2000", "--jobs", "2", "-o", str(out)]
+    run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not glob.glob(str(tmp_path / ".k.root.part*")) and time.monotonic() < deadline:
+            assert run.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        below = _descendants(run.pid)
+        assert below, "no worker processes found"
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 20
+    while any(tasks._alive(p) for p in below) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = {p for p in below if tasks._alive(p)}  # (zombies, never waited for, count as gone)
+    assert not left, f"processes left running after the run was killed: {sorted(left)}"

@@ -77,7 +77,7 @@ class _Processes:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=init_worker,
-                                   initargs=(self.token, self.recipe))
+                                   initargs=(self.token, self.recipe, os.getpid()))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)  # the running chunks end

@@ -14,6 +14,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,11 +81,28 @@ def _generator(token: str) -> Generator:
     return cache[token]
 
 
-def init_worker(token: str, recipe: bytes) -> None:
+def init_worker(token: str, recipe: bytes, parent: int | None = None) -> None:
     # Ctrl-C reaches the whole process group: the parent decides what stops
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     keep_freed_memory()
     install(token, recipe)
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True,
+                         name="mcgen-parent-watch").start()
+
+
+#: How often a worker checks that the process that started the run is alive [s].
+PARENT_POLL_S = 0.5
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker process when the run's process `parent` is gone (killed with SIGKILL,
+    it cannot stop its workers; the worker's own parent is the fork server, which waits for
+    this worker: without this, both and the resource tracker would live on, holding the run's
+    output streams open)."""
+    while _alive(parent):
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def keep_freed_memory(trim_bytes: int = 256 << 20) -> bool:
@@ -245,13 +263,18 @@ def clean_shared(prefix: str) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed but not yet waited for, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):  # no /proc (not Linux)
+        return True
 
 
 def work_dask(token: str, task: Task, work: Work) -> dict:
