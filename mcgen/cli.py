@@ -39,8 +39,15 @@ def _signals_interrupt():
             signal.signal(s, h)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with mcgen's one-line errors (argparse prints the usage block first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"mcgen: error: {message} (see: {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="mcgen", description="Monte Carlo events of neutrino electromagnetic and "
         "dipole-portal interactions, written to ROOT files.")
     p.add_argument("--version", action="version", version=f"mcgen {__version__}")

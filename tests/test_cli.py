@@ -179,11 +179,23 @@ def test_event_counts_in_any_common_spelling(tmp_path, text, n):
         assert f["events"].num_entries == n
 
 
-@pytest.mark.parametrize("text", ["2.5", "abc", "inf"])
-def test_event_counts_that_are_not_whole_numbers_are_refused(text):
+@pytest.mark.parametrize("text", ["2.5", "abc", "inf", "nan", "1__0", "_1000", "1000_",
+                                  "\u0661\u0660\u0660\u0660", "1e400", "0x10", "", "1e4.5"])
+def test_event_counts_that_are_not_whole_numbers_are_refused(text, capsys):
     with pytest.raises(SystemExit) as e:
         main(["run", str(DEFAULT_CARD), "-n", text])
     assert e.value.code == 2
+    err = capsys.readouterr().err  # one line, no usage block
+    assert err.startswith("mcgen: error: argument -n/--events: ") and err.count("\n") == 1
+
+
+def test_argument_errors_are_one_line(capsys):
+    for args in (["run", str(DEFAULT_CARD), "--seed", "2e5"], ["runn"], [], ["run"]):
+        with pytest.raises(SystemExit) as e:
+            main(args)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("mcgen: error: ") and err.count("\n") == 1, (args, err)
 
 
 def test_an_output_that_is_a_directory_fails_before_any_work(tmp_path, capsys):
