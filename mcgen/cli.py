@@ -10,6 +10,7 @@ import signal
 import sys
 import warnings
 from contextlib import contextmanager
+from functools import partial
 
 from ._version import __version__
 from .commands import command_modules
@@ -57,8 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _show_warning(message, category, filename, lineno, file=None, line=None,
+                  verbose: bool = False) -> None:
     print(f"mcgen: warning: {message}", file=sys.stderr)
+    for note in getattr(message, "notes", ()) if verbose else ():  # e.g. the closed channels
+        print(f"  {note}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(), _signals_interrupt():
             warnings.simplefilter("default")
-            warnings.showwarning = _show_warning
+            warnings.showwarning = partial(_show_warning,
+                                           verbose=getattr(args, "verbose", False))
             return command.main(args)
     except (ConfigError, EnvelopeError, WorkerError) as exc:
         print(f"mcgen: error: {exc}", file=sys.stderr)

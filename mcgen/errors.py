@@ -19,4 +19,9 @@ class WorkerError(RuntimeError):
 
 
 class ClosedChannelWarning(UserWarning):
-    """A channel gives no events (kinematically closed in the visible window)."""
+    """Channels that give no events (kinematically closed in the visible window): a short
+    message, and `notes`, one line per closed channel (`mcgen run -v` prints them)."""
+
+    def __init__(self, message: str, notes: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.notes = tuple(notes)

@@ -118,8 +118,13 @@ def test_closed_channel_is_an_error_not_nan(tmp_path, capsys):
     assert main(["run", str(card), "-o", str(tmp_path / "c.root"), "-q"]) == 2
     err = capsys.readouterr().err
     assert "no events possible" in err
-    assert err.startswith("mcgen: warning: 9 of 9 channels contribute no events")
-    assert "channel dipole_nucleus_elastic:dipole:Xe124 is closed" in err and "6 more" in err
+    assert err.startswith("mcgen: warning: 9 of 9 channels contribute no events (-v lists")
+    assert "channel dipole_nucleus_elastic:dipole:Xe124 is closed" in err
+    assert err.count("\n") == 2  # the summary line and the error
+    assert main(["run", str(card), "-o", str(tmp_path / "c.root"), "-q", "-v"]) == 2
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  ")]
+    assert len(notes) == 9 and all(" is closed: the largest recoil " in n for n in notes)
+    assert len({n.split(" is closed")[0] for n in notes}) == 9  # each channel once
     gen = mcgen.Generator(catalog.make_source({"name": "atmospheric_dipole", "E_max_MeV": 11.0}),
                           catalog.make_detector({"name": "xenon100"}),
                           mcgen.DipoleNucleusElastic(1e-5))

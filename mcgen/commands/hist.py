@@ -27,8 +27,14 @@ def add_arguments(p) -> None:
 
 
 def main(args) -> int:
-    from ..analysis.histograms import histogram
+    from pathlib import Path
+
     from ..errors import ConfigError
+
+    if not Path(args.file).is_file():  # before the analysis imports (~1 s)
+        why = "is not a file" if Path(args.file).exists() else "not found"
+        raise ConfigError(f"file = {args.file!r}: {why}; give a ROOT file written by mcgen run")
+    from ..analysis.histograms import histogram
 
     if len(args.branch) > 2:
         raise ConfigError(f"branch = {args.branch}: give one branch, or two for a 2-D "

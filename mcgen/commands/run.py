@@ -25,6 +25,8 @@ def add_arguments(p) -> None:
     p.add_argument("--final-state", action="store_true", default=None,
                    help="also write the jagged final-state branches (fs_pdg, fs_E_MeV, ...)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="details with the warnings (e.g. every closed channel)")
     big = p.add_argument_group("large runs (README: Large runs)")
     big.add_argument("--resume", action="store_true",
                      help="complete an interrupted or killed run of the same card, seed and "

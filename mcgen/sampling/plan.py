@@ -270,17 +270,16 @@ def _closed_note(ch, T_top: float) -> str:
 
 
 def _warn_closed(closed: list[str], n_channels: int) -> None:
-    """One short ClosedChannelWarning for all closed channels (all are in the run metadata),
-    attributed to the caller of Generator.plan."""
+    """One short ClosedChannelWarning for all closed channels, with every channel's note in
+    its `notes` (`mcgen run -v` prints them), attributed to the caller of Generator.plan."""
     if not closed:
         return
     if len(closed) == 1:
         msg = closed[0] + "; it contributes no events"
     else:
-        more = f"; and {len(closed) - 3} more" if len(closed) > 3 else ""
-        msg = (f"{len(closed)} of {n_channels} channels contribute no events: "
-               + "; ".join(closed[:3]) + more)
-    warnings.warn(msg, ClosedChannelWarning, stacklevel=4)
+        msg = (f"{len(closed)} of {n_channels} channels contribute no events (-v lists them), "
+               f"e.g. {closed[0]}")
+    warnings.warn(ClosedChannelWarning(msg, closed), stacklevel=4)
 
 
 def _channel_cells(ch, i: int, edges, env: TEnvelope, rows: list, bins: tuple, scale: float,
