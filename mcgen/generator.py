@@ -38,7 +38,7 @@ from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
 from .sources.base import TimeKind
 from .streams import BLOCK_EVENTS, block_rng
-from .validation import whole_number
+from .validation import instance_of, instances_of, whole_number
 
 #: (branch, internal unit it is divided by) of each kernel row, in row order.
 KERNEL_BRANCHES = [(c.name, c.scale) for c in COLUMNS if c.row is not None]
@@ -74,9 +74,10 @@ class RunSummary:
         jit = ("compiling the kernels (first run of this mcgen version; cached for the next runs)"
                if self.compiled else "loading the compiled kernels from numba's cache"
                if self.jit_seconds >= 0.005 else "(kernels loaded already)")
+        mc = (f"{self.expected_events_mc:.6g} +- {self.expected_events_mc_error:.2g} (sampler)"
+              if math.isfinite(self.expected_events_mc) else "no sampler estimate (no proposals)")
         return "\n".join([
-            f"expected events   : {self.expected_events:.6g} (quadrature); "
-            f"{self.expected_events_mc:.6g} +- {self.expected_events_mc_error:.2g} (sampler)",
+            f"expected events   : {self.expected_events:.6g} (quadrature); {mc}",
             f"generated events  : {self.generated_events}",
             f"time              : {self.seconds:.2f} s ({self.events_per_second:.3g} events/s), "
             f"plus {self.plan_seconds:.2f} s to plan (rates, tables)",
@@ -172,14 +173,16 @@ class Generator:
     def __init__(self, source: Source, detector: Detector,
                  interactions: Interaction | Sequence[Interaction], *, seed: int = 0,
                  geometry: Geometry | None = None, site: Site | None = None):
-        if isinstance(interactions, Interaction):
-            interactions = [interactions]
-        if not interactions:
-            raise ConfigError("interaction: at least one interaction is needed")
+        # API misuse gives a ConfigError naming the argument, not an AttributeError later
+        instance_of("source", source, Source)
+        instance_of("detector", detector, Detector)
+        interactions = instances_of("interactions", interactions, Interaction)
         whole_number("run.seed", seed, 0, what="an integer")
         if geometry is None:
             geometry = Geometry.of_source(source)
+        instance_of("geometry", geometry, Geometry)
         if site is not None:  # a convenience: the site of the geometry
+            instance_of("site", site, Site)
             geometry = dataclasses.replace(geometry, site=site)
         self.source, self.detector, self.geometry = source, detector, geometry
         self.interactions = list(interactions)
@@ -441,7 +444,8 @@ class Generator:
 
     def sample(self, n_events: int) -> dict[str, np.ndarray]:
         """All n_events in memory, as a dict of branch arrays (same events as `run`)."""
-        chunks = list(self.iter_chunks(n_events, max(int(n_events), 1)))
+        n_events = whole_number("run.events", n_events, 0)
+        chunks = list(self.iter_chunks(n_events, max(n_events, 1)))
         if len(chunks) == 1:
             return chunks[0]
         if not chunks:
@@ -491,7 +495,9 @@ class Generator:
         Resumable runs, worker processes, dask clusters, part files: mcgen.production.produce
         (what `mcgen run` uses), the same events.
         """
-        if threads not in (1, 2):
+        n_events = whole_number("run.events", n_events, 0)
+        whole_number("run.chunk_events", chunk_events, 1)
+        if threads not in (1, 2) or isinstance(threads, bool):
             raise ConfigError(f"run.threads = {threads!r}: allowed are 1 and 2")
         clock = RunClock()  # numba's compiling or loading is reported apart
         _ = self.plan

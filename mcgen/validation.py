@@ -11,6 +11,9 @@ after "must be" (to keep a message users or tests know, e.g. "a positive finite 
 Physical parameters are checked against the ranges defined below (MOMENT_MUB, ENERGY_MEV,
 DENSITY_G_CM3 ...; `in_range`, `amount`): wide enough for any physical use, narrow enough that
 every product the planner forms stays a finite, non-zero double.
+
+API arguments of the wrong type (a string where a Detector is needed): `instance_of`,
+`instances_of`, whose message names the type received (``... (got str)``).
 """
 
 from __future__ import annotations
@@ -326,6 +329,66 @@ def in_range(field: str, value, bounds: tuple[float, float], unit: str = "", *,
 def amount(field: str, value, unit: str = "", *, what: str = "a number") -> float:
     """A rate, flux, activity or power: a number in AMOUNT."""
     return in_range(field, value, AMOUNT, unit, what=what)
+
+
+def amounts(field: str, values, unit: str = "", *, what: str = "a number",
+            zero: bool = False) -> np.ndarray:
+    """Finite real numbers each in AMOUNT (or 0 with zero=True), e.g. a tabulated rate, as
+    a float64 array. The message names the first value refused, ``f"{field}[i] = ..."``."""
+    v = finite_numbers(field, values)
+    for i, x in enumerate(v.tolist()):
+        if not (zero and x == 0.0):
+            in_range(f"{field}[{i}]", x, AMOUNT, unit,
+                     what=f"0 or {what}" if zero else what)
+    return v
+
+
+def zero_or_amount(field: str, value, unit: str = "", *, what: str = "a number") -> float:
+    """0, or a rate, flux or activity in AMOUNT (e.g. a background that may be switched off)."""
+    return zero_or_in_range(field, value, AMOUNT, unit, what=what)
+
+
+def energy_window(field: str, value, unit: str = "keV", top: float = RECOIL_KEV[1]
+                  ) -> tuple[float, float]:
+    """An energy window [low, high] (keV, keVee): 0 <= low < high, low <= top and high <= top
+    or inf (no upper edge); as (low, high) floats."""
+    vals = [real(x) for x in value] if isinstance(value, (list, tuple)) else None
+    if not vals or len(vals) != 2 or any(x is None for x in vals):
+        fail(field, value, f"[low, high] in {unit}")
+    lo, hi = vals
+    require(field, list(value), 0 <= lo < hi, f"need 0 <= low < high ({unit}; high may be inf)")
+    require(field, list(value), lo <= top and (hi <= top or hi == math.inf),
+            f"must be [low, high] in {unit}, 0 <= low < high <= {top:g} (or inf)")
+    return lo, hi
+
+
+def _short(value, limit: int = 80) -> str:
+    """repr(value) on one line, cut at `limit` characters (for objects of any type)."""
+    r = " ".join(repr(value).split())
+    return r if len(r) <= limit else r[:limit - 3] + "..."
+
+
+def instance_of(field: str, value, cls: type | tuple[type, ...], *,
+                allowed: str | None = None):
+    """An instance of cls (an API argument: a Source, a Detector ...). The message names the
+    type received."""
+    if not isinstance(value, cls):
+        name = cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
+        raise ConfigError(f"{field} = {_short(value)}: must be {allowed or 'a ' + name} "
+                          f"(got {type(value).__name__})")
+    return value
+
+
+def instances_of(field: str, value, cls: type) -> list:
+    """A non-empty list or tuple of instances of cls (or one instance, returned as a list)."""
+    if isinstance(value, cls):
+        return [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ConfigError(f"{field} = {_short(value)}: must be one {cls.__name__} or a non-empty "
+                          f"list of them (got {type(value).__name__})")
+    for i, item in enumerate(value):
+        instance_of(f"{field}[{i}]", item, cls)
+    return list(value)
 
 
 def placed_volume(field: str, shape) -> None:

@@ -26,13 +26,20 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import Registered, Registry
 from ..validation import (
+    RECOIL_KEV,
+    amounts,
     fail,
-    non_negative_finite,
+    in_interval,
     number_table,
+    real,
     require,
     strictly_increasing,
+    zero_or_amount,
 )
 from .response import check_edges, read_columns
+
+#: Unit of every background rate.
+RATE_UNIT = "counts / (kg keV day)"
 
 #: Every background model, keyed by ``kind`` of a detector's ``[[background]]`` table.
 BACKGROUNDS: Registry[type[Background]] = Registry("detector.background.kind")
@@ -75,16 +82,18 @@ class FlatBackground(Background):
     def __init__(self, rate_per_kg_keV_day: float, E_min_keV: float = 0.0,
                  E_max_keV: float = math.inf, description: str = "",
                  where: str = "detector.background"):
-        self.rate_per_kg_keV_day = non_negative_finite(
-            f"{where}.rate_per_kg_keV_day", rate_per_kg_keV_day, "counts / (kg keV day)",
-            what="a rate")
-        self.E_min_keV = non_negative_finite(f"{where}.E_min_keV", E_min_keV, "keV",
-                                             what="an energy")
-        hi = E_max_keV
-        require(f"{where}.E_max_keV", hi, isinstance(hi, (int, float))
-                and not isinstance(hi, bool) and hi > self.E_min_keV,
-                f"must be an energy above E_min_keV = {self.E_min_keV:g} (keV; may be inf)")
-        self.E_max_keV = float(hi)
+        # ranges: mcgen.validation.AMOUNT (0: no background) and RECOIL_KEV's upper end
+        self.rate_per_kg_keV_day = zero_or_amount(
+            f"{where}.rate_per_kg_keV_day", rate_per_kg_keV_day, RATE_UNIT, what="a rate")
+        top = RECOIL_KEV[1]
+        self.E_min_keV = in_interval(f"{where}.E_min_keV", E_min_keV, 0.0, top, "keV",
+                                     what="an energy")
+        hi = real(E_max_keV)
+        require(f"{where}.E_max_keV", E_max_keV, hi is not None and self.E_min_keV < hi
+                and (hi <= top or hi == math.inf),
+                f"must be an energy above E_min_keV = {self.E_min_keV:g} and <= {top:g} "
+                "(keV; or inf)")
+        self.E_max_keV = hi
         self.description = _text(where, description)
 
     def rate(self, E_obs_keV) -> np.ndarray:
@@ -123,9 +132,10 @@ class TabulatedBackground(Background):
             E_keV, rate_per_kg_keV_day = read_columns(where, path, base_dir)
         E, r = number_table(f"{where}.(E_keV, rate_per_kg_keV_day)", E_keV,
                             rate_per_kg_keV_day)
-        strictly_increasing(f"{where}.E_keV", E, min_size=2)
+        strictly_increasing(f"{where}.E_keV", E.tolist(), lo=0.0, hi=RECOIL_KEV[1], min_size=2)
         require(f"{where}.rate_per_kg_keV_day", list(r), bool(np.all(r >= 0)),
-                "must be rates >= 0 (counts / (kg keV day))")
+                f"must be rates >= 0 ({RATE_UNIT})")
+        amounts(f"{where}.rate_per_kg_keV_day", r, RATE_UNIT, what="a rate", zero=True)
         self.E_keV, self.rates, self.path = E, r, path
         self.description = _text(where, description)
         # cumulative integral at the nodes (trapezoids: exact for the linear interpolation)

@@ -17,12 +17,12 @@ from ..validation import (
     LENGTH_MM,
     MASS_KG,
     RECOIL_KEV,
+    energy_window,
     fail,
     in_interval,
     in_range,
     non_negative_finite,
     placed_volume,
-    real,
     require,
     text,
 )
@@ -193,19 +193,7 @@ class Detector:
         None. Edges within mcgen.validation.RECOIL_KEV."""
         if window is None:
             return 0.0, math.inf
-        field = f"detector.window_{unit}"
-        top = RECOIL_KEV[1]
-        allowed = f"[low, high] in {unit}, 0 <= low < high <= {top:g} (or inf)"
-        try:
-            lo, hi = (real(v) for v in window)
-        except (TypeError, ValueError):
-            lo = hi = None
-        if lo is None or hi is None:
-            fail(field, window, allowed)
-        require(field, list(window), 0 <= lo < hi, "need 0 <= low < high")
-        require(field, list(window), lo <= top and (hi <= top or hi == math.inf),
-                f"must be {allowed}")
-        return lo, hi
+        return energy_window(f"detector.window_{unit}", window, unit)
 
     def _select_elements(self, elements) -> list[str]:
         """The elements whose targets count (default: all of the material's)."""

@@ -42,15 +42,16 @@ from ..physics.quenching import electron_equivalent, nuclear_recoil_energy
 from ..registry import Registered, Registry
 from ..streams import BLOCK_EVENTS, response_rng
 from ..validation import (
+    RECOIL_KEV,
+    energy_window,
     fail,
     finite_numbers,
     in_interval,
-    non_negative_finite,
     number_table,
     probability,
-    real,
     require,
     strictly_increasing,
+    zero_or_in_range,
 )
 
 #: Every quenching model, keyed by the name detector files use (``quenching = "lindhard"``).
@@ -250,7 +251,7 @@ class TabulatedEfficiency(Efficiency):
         if path is not None:
             E_keV, eff = read_columns(where, path, base_dir)
         E, y = number_table(f"{where}.(E_keV, eff)", E_keV, eff)
-        strictly_increasing(f"{where}.E_keV", E, min_size=2)
+        strictly_increasing(f"{where}.E_keV", E.tolist(), lo=0.0, hi=RECOIL_KEV[1], min_size=2)
         require(f"{where}.eff", list(y), bool(np.all((y >= 0) & (y <= 1))),
                 "must be efficiencies in [0, 1]")
         self.E_keV, self.eff, self.path = E, y, path
@@ -300,9 +301,10 @@ class ObservedResponse:
                  where: str = "detector.response"):
         self.resolution = resolution
         self.efficiency_model = efficiency
-        self.threshold_obs_keV = None if threshold_obs_keV is None else non_negative_finite(
-            f"{where}.threshold_obs_keV", threshold_obs_keV, "keV", what="an energy")
-        self.window_obs_keV = None if window_obs_keV is None else _obs_window(
+        self.threshold_obs_keV = None if threshold_obs_keV is None else zero_or_in_range(
+            f"{where}.threshold_obs_keV", threshold_obs_keV, RECOIL_KEV, "keV",
+            what="an energy")
+        self.window_obs_keV = None if window_obs_keV is None else energy_window(
             f"{where}.window_obs_keV", window_obs_keV)
         lo, hi = self.window_obs_keV or (-math.inf, math.inf)
         if self.threshold_obs_keV is not None:
@@ -500,14 +502,3 @@ class ObservedResponse:
         for k in range(0, E.size, chunk):  # chunks bound the memory of the matrix
             out += w[k:k + chunk] @ self.response_matrix(E[k:k + chunk], edges)
         return out
-
-
-def _obs_window(field: str, window) -> tuple[float, float]:
-    """(lo, hi) of an observed window [lo, hi] in keV (hi may be inf)."""
-    vals = [real(v) for v in window] if isinstance(window, (list, tuple)) else None
-    if not vals or len(vals) != 2 or any(v is None for v in vals):
-        fail(field, window, "[low, high] in keV")
-    lo, hi = vals
-    require(field, list(window), math.isfinite(lo) and 0 <= lo < hi,
-            "need 0 <= low < high (keV; high may be inf)")
-    return lo, hi

@@ -22,7 +22,7 @@ from ..physics.electron import (
     t_dsigma_free_sup,
 )
 from ..sources import Component
-from ..validation import MOMENT_MUB, in_interval, in_open_interval, one_of
+from ..validation import MOMENT_MUB, in_open_interval, one_of, zero_or_in_range
 from .base import Channel, Interaction
 
 #: |PDG id| -> lepton flavour code of mcgen.physics.electron.chiral_couplings
@@ -42,8 +42,8 @@ class NuElectronElastic(Interaction):
 
     def __init__(self, mu_muB: float = 0.0, *, electrons: str = "stepping",
                  sin2_theta_w: float = SIN2_THETA_W):
-        # 0: the Standard Model alone; a tiny moment only adds a term that underflows to 0
-        in_interval("interaction.mu_muB", mu_muB, 0.0, MOMENT_MUB[1], "mu_B", what="a moment")
+        # 0: the Standard Model alone; else a moment in MOMENT_MUB like every other process
+        zero_or_in_range("interaction.mu_muB", mu_muB, MOMENT_MUB, "mu_B", what="a moment")
         one_of("interaction.electrons", electrons, ELECTRON_MODELS)
         in_open_interval("interaction.sin2_theta_w", sin2_theta_w, 0.0, 1.0)
         self.mu_muB = float(mu_muB)
