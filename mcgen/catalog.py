@@ -102,7 +102,9 @@ def read_toml(path: str | os.PathLike) -> dict:
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            text = f.read()
+        # a byte-order mark (some Windows editors write one) is not TOML, but means no harm
+        return tomllib.loads(text.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"file {str(path)!r}: not found") from None
     except IsADirectoryError:
@@ -380,7 +382,7 @@ def load_card(path: str | os.PathLike, overrides: dict | None = None) -> RunCard
         detector=make_detector(data["detector"], base_dir=Path(path).resolve().parent),
         interactions=[make_interaction(s) for s in interactions],
         site=make_site(data["site"]) if "site" in data else None,
-        run=run, text=Path(path).read_text(encoding="utf-8"), path=str(path),
+        run=run, text=Path(path).read_text(encoding="utf-8-sig"), path=str(path),
     )
     # the placement fits the source and the detector (exposure, density, site), before any work
     card.geometry.check_for(card.source, card.detector)

@@ -248,3 +248,11 @@ def test_sigterm_stops_like_ctrl_c_and_keeps_an_existing_file(tmp_path):
     assert out.read_bytes() == b"an older run"
     # the finished blocks stay for --resume (tests/test_resume.py), and the message says how
     assert "--resume" in err and list(tmp_path.glob(".big.root.journal"))
+
+
+def test_a_card_with_a_byte_order_mark_loads(tmp_path):
+    plain = catalog.load_card(DEFAULT_CARD)
+    card = tmp_path / "bom.toml"
+    card.write_bytes(b"\xef\xbb\xbf" + DEFAULT_CARD.read_bytes())
+    loaded = catalog.load_card(card)
+    assert loaded.run == plain.run and loaded.text == plain.text
