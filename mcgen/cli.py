@@ -11,6 +11,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 from ._version import __version__
 from .commands import command_modules
@@ -99,12 +100,22 @@ def console_main() -> int:
     return code
 
 
+def _journal_of(output: str) -> Path:
+    """The resume journal of a single output file (mcgen.production.journal, not imported
+    here: it is heavy and the run may have stopped before it was)."""
+    out = Path(output)
+    return out.with_name(f".{out.name}.journal")
+
+
 def _left(args, argv: list[str] | None) -> str:
     """What an interrupted command leaves, and for a run how to complete it."""
     resumable = args.command == "run" and (args.parts or not args.output
                                            or args.output.endswith(".root"))
     if not resumable:  # (HepMC3 output is not resumable: the run starts over)
         return "the output was not written (an existing file of that name is unchanged)"
+    if args.output and not args.parts and not _journal_of(args.output).exists():
+        return ("stopped before any event was written; nothing to resume (an existing file of "
+                "the output's name is unchanged)")
     argv = list(sys.argv[1:] if argv is None else argv)
     again = shlex.join(["mcgen", *argv] + ([] if "--resume" in argv else ["--resume"]))
     return (f"the finished blocks are kept; complete the run with: {again} (an existing file "

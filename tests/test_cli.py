@@ -11,7 +11,7 @@ from conftest import DEFAULT_CARD
 
 import mcgen
 from mcgen import catalog
-from mcgen.cli import main
+from mcgen.cli import _left, _parser, main
 from mcgen.errors import ClosedChannelWarning
 
 
@@ -256,3 +256,15 @@ def test_a_card_with_a_byte_order_mark_loads(tmp_path):
     card.write_bytes(b"\xef\xbb\xbf" + DEFAULT_CARD.read_bytes())
     loaded = catalog.load_card(card)
     assert loaded.run == plain.run and loaded.text == plain.text
+
+
+def test_a_run_stopped_before_writing_says_there_is_nothing_to_resume(tmp_path):
+    from mcgen.cli import _journal_of
+    from mcgen.production.journal import Journal
+
+    out = tmp_path / "x.root"
+    assert _journal_of(str(out)) == Journal(out).path  # the same rule as the journal's
+    args = _parser().parse_args(["run", str(DEFAULT_CARD), "-o", str(out)])
+    assert "nothing to resume" in _left(args, None)
+    Journal(out).path.write_text("")
+    assert "--resume" in _left(args, None)
