@@ -12,6 +12,7 @@ defines ``name`` and ``extensions``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,16 +36,7 @@ class Writer(Registered, registry=WRITERS):
         """(the checked output path, an unused temporary name beside it, ``.NAME.partPID``):
         ConfigError if the name lacks the format's extension, is a directory or its directory
         does not exist."""
-        out = Path(path)
-        if not out.name.endswith(cls.extensions):
-            raise ConfigError(f"run.output = {str(path)!r}: must end in "
-                              f"{' or '.join(cls.extensions)}")
-        if out.is_dir():
-            raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
-        if not out.parent.is_dir():
-            why = "is not a directory" if out.parent.exists() else "does not exist"
-            raise ConfigError(f"run.output = {str(path)!r}: directory {str(out.parent)!r} "
-                              f"{why}")
+        out = check_output_path(path, cls.extensions)
         # tmp-1, tmp-2 ... if taken: never another run's partial file (a process id can come
         # again, e.g. in a container)
         tmp = base = out.with_name(f".{out.name}.part{os.getpid()}")
@@ -53,6 +45,34 @@ class Writer(Registered, registry=WRITERS):
             n += 1
             tmp = base.with_name(f"{base.name}-{n}")
         return out, tmp
+
+
+def check_output_path(path: str | os.PathLike, extensions: tuple[str, ...]) -> Path:
+    """The output path, if its name ends in one of `extensions`, it is not a directory and its
+    directory exists; else ConfigError. (Used by the writers, and by `mcgen run` before its
+    heavy imports with the extensions read from the writers' source.)"""
+    out = Path(path)
+    if not out.name.endswith(tuple(extensions)):
+        raise ConfigError(f"run.output = {str(path)!r}: must end in {' or '.join(extensions)}")
+    if out.is_dir():
+        raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
+    if not out.parent.is_dir():
+        why = "is not a directory" if out.parent.exists() else "does not exist"
+        raise ConfigError(f"run.output = {str(path)!r}: directory {str(out.parent)!r} {why}")
+    return out
+
+
+def partial_files(output: str | os.PathLike) -> dict[Path, int]:
+    """The partial files of `output` in its directory (``.NAME.partPID``, ``.NAME.partPID-N``,
+    see Writer.output_paths), each with the process id of the run that wrote it."""
+    out = Path(output)
+    pattern = re.compile(re.escape(f".{out.name}.part") + r"(\d+)(?:-\d+)?")
+    found = {}
+    for path in out.parent.iterdir():
+        m = pattern.fullmatch(path.name)
+        if m is not None and path.is_file():
+            found[path] = int(m.group(1))
+    return found
 
 
 def writer_for(path: str | os.PathLike, format: str | None = None) -> type[Writer]:

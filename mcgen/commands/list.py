@@ -69,14 +69,22 @@ def _derives(name: str, base: str, classes: dict[str, ast.ClassDef]) -> bool:
     return False
 
 
+def _attribute(node: ast.ClassDef, attr: str):
+    """The literal assigned to `attr` in the class body (a string, a tuple ...), if any."""
+    for stmt in node.body:
+        if (isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)):
+            try:
+                return ast.literal_eval(stmt.value)
+            except ValueError:  # not a literal
+                return None
+    return None
+
+
 def _name_attribute(node: ast.ClassDef) -> str | None:
     """The string assigned to ``name`` in the class body, if any."""
-    for stmt in node.body:
-        if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
-                and isinstance(stmt.value.value, str)
-                and any(isinstance(t, ast.Name) and t.id == "name" for t in stmt.targets)):
-            return stmt.value.value
-    return None
+    name = _attribute(node, "name")
+    return name if isinstance(name, str) else None
 
 
 def registered(pattern: str, base: str) -> list[str]:
@@ -85,6 +93,16 @@ def registered(pattern: str, base: str) -> list[str]:
     names = {_name_attribute(node) for cls, node in classes.items()
              if _derives(cls, base, classes)}
     return sorted(n for n in names if n is not None)
+
+
+def writer_extensions() -> dict[str, tuple[str, ...]]:
+    """Output format -> its file extensions, read from the writers' source (as the registry
+    mcgen.output.WRITERS has them once the writers are imported: checking an output's name
+    needs neither uproot nor pyhepmc)."""
+    classes = _classes("io/*.py")
+    return {_name_attribute(node): tuple(_attribute(node, "extensions"))
+            for cls, node in classes.items()
+            if _derives(cls, "Writer", classes) and _name_attribute(node) is not None}
 
 
 def enum_members(path: str, enum: str) -> list[str]:

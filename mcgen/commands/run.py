@@ -45,12 +45,46 @@ def add_arguments(p) -> None:
                      "of 32768)")
 
 
+def _check_output_early(args, card) -> None:
+    """The output's name and directory checked before the heavy imports (~1-2 s), as the
+    writer will check them: -o, or the card's run.output (read with tomllib alone; a card
+    that does not parse is left to the full check)."""
+    if args.parts is not None:
+        return
+    output = args.output or _card_output(card)
+    if not isinstance(output, str):
+        return
+    from ..errors import ConfigError
+    from ..output import check_output_path
+    from .list import writer_extensions
+
+    formats = writer_extensions()
+    if args.format is not None and args.format not in formats:
+        raise ConfigError(f"run.format = {args.format!r}: allowed are {sorted(formats)}")
+    default_first = sorted(formats, key=lambda name: name != "root")  # as writer_for lists
+    check_output_path(output, formats[args.format] if args.format else
+                      tuple(e for name in default_first for e in formats[name]))
+
+
+def _card_output(card):
+    """run.output of a TOML card, or None (no such key, or the card does not parse)."""
+    import tomllib
+
+    try:
+        with open(card, "rb") as f:
+            run = tomllib.load(f).get("run")
+    except (OSError, ValueError, RecursionError):  # (TOMLDecodeError is a ValueError)
+        return None
+    return run.get("output") if isinstance(run, dict) else None
+
+
 def main(args) -> int:
     from pathlib import Path
 
     from ..resources import find_card
 
-    path = find_card(args.card)  # an unknown card fails before the heavy imports (~3 s)
+    path = find_card(args.card)  # an unknown card fails before the heavy imports (~1-2 s)
+    _check_output_early(args, path)
 
     from .._version import __version__
     from ..catalog import load_card
