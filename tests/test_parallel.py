@@ -29,7 +29,7 @@ import mcgen.production as production
 from mcgen.cli import main
 from mcgen.errors import ConfigError
 from mcgen.generator import Generator
-from mcgen.production import produce, tasks
+from mcgen.production import journal, produce, tasks
 from mcgen.production.runners import local_cluster
 
 
@@ -204,7 +204,7 @@ def test_workers_end_when_the_run_is_killed(tmp_path):
         run.kill()
         run.wait()
     deadline = time.monotonic() + 20
-    while any(tasks._alive(p) for p in below) and time.monotonic() < deadline:
+    while any(journal.alive(p) for p in below) and time.monotonic() < deadline:
         time.sleep(0.2)
-    left = {p for p in below if tasks._alive(p)}  # (zombies, never waited for, count as gone)
+    left = {p for p in below if journal.alive(p)}  # (zombies, never waited for, count as gone)
     assert not left, f"processes left running after the run was killed: {sorted(left)}"

@@ -1,14 +1,17 @@
 """ROOT output through uproot: a TTree `events` written chunk by chunk, plus metadata.
 
 The file is written under a temporary name in the target directory (``.NAME.partPID``),
-flushed to disk (fsync) and renamed when closed without error; on error the temporary file is
-removed, so no half file ever carries the final name. With ``keep_partial=True`` an interrupted
-run (KeyboardInterrupt: Ctrl-C, SIGTERM through mcgen.cli) keeps it for ``--resume``
-(mcgen.production keeps the journal that says which blocks it holds).
+flushed to disk (fsync) and renamed when closed without error; on error (any exception, an
+OSError such as a full disk or a file size limit included, also one while the file is created)
+the temporary file is removed, so no half file ever carries the final name and none is left
+behind. With ``keep_partial=True`` an interrupted run (KeyboardInterrupt: Ctrl-C, SIGTERM
+through mcgen.cli) keeps it for ``--resume`` (mcgen.production keeps the journal that says
+which blocks it holds).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -69,12 +72,27 @@ class RootWriter(Writer):
         self._tree = None
 
     def __enter__(self) -> RootWriter:
-        self._file = uproot.recreate(self.tmp, compression=COMPRESSIONS[self.compression]())
-        types = {name: BRANCH_TYPES[name] for name in self.branches}
-        if self.final_state:
-            types["fs"] = FINAL_STATE_TYPE
-        self._tree = self._file.mktree("events", types, title="mcgen events")
+        """Create the temporary file with the empty tree; if that fails (e.g. a file size
+        limit or a full disk while writing the header: EFBIG, ENOSPC), or is interrupted, the
+        file is removed: it holds no event, and __exit__ is not called."""
+        try:
+            self._file = uproot.recreate(self.tmp,
+                                         compression=COMPRESSIONS[self.compression]())
+            types = {name: BRANCH_TYPES[name] for name in self.branches}
+            if self.final_state:
+                types["fs"] = FINAL_STATE_TYPE
+            self._tree = self._file.mktree("events", types, title="mcgen events")
+        except BaseException:
+            self._discard()
+            raise
         return self
+
+    def _discard(self) -> None:
+        """Close what is open, ignoring the errors of a failed file, and remove it."""
+        if self._file is not None:
+            with contextlib.suppress(Exception):
+                self._file.close()
+        self.tmp.unlink(missing_ok=True)
 
     def extend(self, events: dict) -> None:
         """Append one chunk (dict branch name -> array; only the tree's branches are used)."""

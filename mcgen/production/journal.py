@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..output import partial_files
 
 try:
     import fcntl
@@ -56,15 +57,23 @@ def check_same(old: dict, new: dict, what: str) -> None:
 class Journal:
     """``.NAME.journal`` beside one output file: the first line is the run's identity, every
     further line says that a partial file holds its first `blocks` blocks, written once they
-    are durably in it. Used as a context manager it locks the output for the run."""
+    are durably in it. Used as a context manager it locks the output for the run.
+
+    A run that starts over (no --resume, or nothing to resume) removes the partial files the
+    journal lists and every other partial file of the output whose process is gone (a killed
+    run's, also one a damaged or lost journal no longer lists); a resumed run all of them but
+    the one it continues. Never one of a live process (another run of the output holds the
+    lock, and this one stops before it removes anything)."""
 
     def __init__(self, output: Path):
         self.output = output
         self.path = output.with_name(f".{output.name}.journal")
         self._fd = None
+        self._existed = False
         self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> Journal:
+        self._existed = self.path.is_file()  # (locking creates it)
         self._fd = self._stack.enter_context(locked(self.path, f"run.output = "
                                                                 f"{str(self.output)!r}"))
         return self
@@ -88,6 +97,11 @@ class Journal:
                 break  # a line cut short by a kill: the end of the journal
         return identity, held
 
+    def damaged(self) -> bool:
+        """Whether the journal was there before this run but says no run (empty or garbled:
+        a kill between its truncation and first line, a damaged disk, an edit)."""
+        return self._existed and self.read()[0] is None
+
     def _append(self, record: dict) -> None:
         os.write(self._fd, (json.dumps(record) + "\n").encode())
         os.fsync(self._fd)
@@ -106,29 +120,74 @@ class Journal:
         best = max(held, key=held.get, default=None)
         if old is not None and resume:
             check_same(old, identity, f"the unfinished run of {self.output.name}")
-            for f in held:
-                if f != best:  # an earlier attempt holding fewer blocks
-                    (self.output.parent / f).unlink()
+            # an earlier attempt holding fewer blocks, or a killed run's unlisted file
+            self._remove((set(held) | self._stale()) - {best})
             return (self.output.parent / best, held[best]) if best else None
-        if resume:
-            warnings.warn(f"--resume: no unfinished run of {self.output}; starting from the "
-                          "first event", stacklevel=2)
+        if resume and self.damaged():
+            warnings.warn(f"--resume: the journal {self.path.name} of {self.output} is damaged "
+                          "(unreadable): the run starts over from the first event",
+                          stacklevel=2)
+        elif resume:
+            lost = sorted(self._stale())  # (no journal lists them)
+            why = f" (removing the partial files of killed runs: {', '.join(lost)})" if lost \
+                else ""
+            warnings.warn(f"--resume: no unfinished run of {self.output}{why}; starting from "
+                          "the first event", stacklevel=2)
         elif best is not None:
             warnings.warn(f"replacing an unfinished run of {self.output} ({held[best]} blocks "
                           "done; --resume would have completed it)", stacklevel=2)
-        self._remove(held)
-        os.ftruncate(self._fd, 0)
-        self._append({"mcgen_journal": 1, "output": self.output.name, "identity": identity})
+        self._remove(set(held) | self._stale())
+        try:
+            os.ftruncate(self._fd, 0)
+            self._append({"mcgen_journal": 1, "output": self.output.name,
+                          "identity": identity})
+        except BaseException:  # (a full disk): a journal without its first line is no use
+            self.path.unlink(missing_ok=True)
+            raise
         return None
+
+    def _stale(self) -> set[str]:
+        """The output's partial files whose writing process is gone (killed), or is this one
+        (an earlier run in this process, e.g. interrupted: the lock this run holds means no
+        other writer here)."""
+        return {p.name for p in stale_partials(self.output, this_process=True)}
 
     def _remove(self, files) -> None:
         for f in files:
             (self.output.parent / f).unlink(missing_ok=True)
 
     def finish(self) -> None:
-        """The output is complete: remove the journal and every partial file it lists."""
-        self._remove(self.read()[1])
+        """The output is complete (or a fresh run failed): remove the journal, every partial
+        file it lists and those of killed runs."""
+        self._remove(set(self.read()[1]) | self._stale())
         self.path.unlink(missing_ok=True)
+
+
+def stale_partials(output: Path, this_process: bool = False) -> list[Path]:
+    """The partial files of `output` whose writing process is gone (a killed run's), with
+    this_process those of this process too (only under the output's lock)."""
+    return [p for p, pid in partial_files(output).items()
+            if (this_process and pid == os.getpid()) or not alive(pid)]
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (a zombie, killed but not yet waited for,
+    does not); on Windows always taken as alive (there os.kill would end it)."""
+    if os.name == "nt":
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):  # no /proc
+        return True
 
 
 class Syncer:

@@ -23,7 +23,16 @@ from ..output import writer_for
 from ..sampling.columns import FINAL_STATE_FIELDS
 from ..streams import BLOCK_EVENTS
 from ..validation import whole_number
-from .journal import MANIFEST, Journal, Syncer, check_same, locked, read_manifest, write_atomic
+from .journal import (
+    MANIFEST,
+    Journal,
+    Syncer,
+    check_same,
+    locked,
+    read_manifest,
+    stale_partials,
+    write_atomic,
+)
 from .runners import task_runner
 from .tasks import Task, Work, sha
 
@@ -101,6 +110,8 @@ class _Production:
             if resume:
                 warnings.warn(f"--resume: {writer_cls.name} output cannot be resumed; the run "
                               "starts from the first event", stacklevel=2)
+            for stale in stale_partials(output):  # killed runs' (no lock: never a live one's)
+                stale.unlink(missing_ok=True)
             return self._write(output, writer_cls, runner, None, None)
         with Journal(output) as journal:
             if resume and journal.read()[0] is None and self._complete(output):
@@ -110,12 +121,21 @@ class _Production:
                 journal.finish()
                 return
             source = journal.begin(self.identity, resume)
+            # The rule for a stopped run. Interrupted (KeyboardInterrupt: Ctrl-C, or SIGTERM and
+            # SIGHUP through mcgen.cli): the partial file and the journal stay for --resume.
+            # Any other exception is a failure, an OSError included (ENOSPC, EFBIG, EROFS ...:
+            # the same run fails again in the same way until the user acts, and a full disk
+            # is better freed of a useless partial file): the writer removes the partial file
+            # it made, also when creating it failed, and a fresh run removes its journal, so
+            # nothing is left. A failed --resume keeps the journal and the partial file of the
+            # interrupted run it continued: their blocks are still good for a later --resume.
+            # A SIGKILL leaves both; the next run of this output removes them (Journal.begin).
             try:
                 self._write(output, writer_cls, runner, journal, source)
             except KeyboardInterrupt:
-                raise  # interrupted: the partial file and the journal stay for --resume
+                raise
             except BaseException:
-                if source is None:  # a failed fresh run leaves nothing behind
+                if source is None:
                     journal.finish()
                 raise
             journal.finish()
@@ -147,10 +167,10 @@ class _Production:
         kwargs = {"keep_partial": True} if journal is not None else {}
         with writer_cls(output, compression=self.compression, final_state=self.final_state,
                         branches=self.branches, **kwargs) as w:
+            if journal is not None:  # listed at once: a failure or an interrupt may come next
+                journal.record(w.tmp, 0, 0)
             w.metadata(self.meta, self.run_card)
             done = 0
-            if journal is not None:
-                journal.record(w.tmp, 0, 0)  # listed at once: an interrupt may come first
             with Syncer(w, journal) as syncer:
                 if source is not None:
                     done = self._copy(*source, w, syncer)

@@ -24,6 +24,7 @@ import numpy as np
 from ..generator import Generator
 from ..io.root import RootWriter
 from ..streams import BLOCK_EVENTS
+from .journal import alive
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _exit_with(parent: int) -> None:
     it cannot stop its workers; the worker's own parent is the fork server, which waits for
     this worker: without this, both and the resource tracker would live on, holding the run's
     output streams open)."""
-    while _alive(parent):
+    while alive(parent):
         time.sleep(PARENT_POLL_S)
     os._exit(1)
 
@@ -258,23 +259,8 @@ def clean_shared(prefix: str) -> None:
     and those of earlier runs whose process is gone (killed)."""
     for path in SHM_DIR.glob("mcgen-*"):
         pid = path.name.split("-")[1]
-        if str(path).startswith(prefix) or (pid.isdigit() and not _alive(int(pid))):
+        if str(path).startswith(prefix) or (pid.isdigit() and not alive(int(pid))):
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs (a zombie, killed but not yet waited for, does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):  # no /proc (not Linux)
-        return True
 
 
 def work_dask(token: str, task: Task, work: Work) -> dict:
