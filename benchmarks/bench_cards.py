@@ -9,7 +9,9 @@ conversion, ROOT writing, in ns per event).
 All times are CPU time of this process (time.process_time, best of --repeat), not wall time:
 on a shared machine the wall clock counts the other jobs too. Each card is warmed up first
 (numba's compilation or cache loading is not counted; a fresh Generator is then planned and
-timed).
+timed). The last lines give the machine's numba sampling ceiling measured at the same time
+(`ceiling_rate`: the simplest exact table sampler): this machine's CPU speed moves by tens of
+per cent between hours, the cards' rates relative to it much less.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import time
 import warnings
 from pathlib import Path
 
+import math
+
+import numba
 import numpy as np
 
 import mcgen
@@ -31,6 +36,9 @@ from mcgen.sampling.columns import NCOL
 from mcgen.streams import BLOCK_EVENTS
 
 REPO = Path(__file__).resolve().parents[1]
+
+#: The issue's numba sampling ceiling on one core: what `ceiling_rate` gives on a quick day.
+NOMINAL_CEILING = 1.2e7
 
 
 def cpu(f, repeat: int) -> float:
@@ -46,6 +54,41 @@ def cpu(f, repeat: int) -> float:
 def generator(card: Path) -> mcgen.Generator:
     c = load_card(card)
     return mcgen.Generator(c.source, c.detector, c.interactions, seed=1, site=c.site)
+
+
+@numba.njit(cache=True, nogil=True)
+def _ceiling_sample(rng, n, cdf, guide, x_lo, width, fmax, out):
+    """The simplest exact sampler of a tabulated density: a bin from its cumulative weights
+    (guide table and a short walk), a point in it, acceptance of f(x) = exp(-x) against the
+    bin's maximum; one float per accepted sample. Returns the proposals made."""
+    trials, k, last = 0, 0, cdf.size - 1
+    while k < n:
+        trials += 1
+        y = rng.random() * cdf[last]
+        c = guide[min(int(y / cdf[last] * guide.size), guide.size - 1)]
+        while c < last and cdf[c] <= y:
+            c += 1
+        x = x_lo[c] + rng.random() * width
+        if rng.random() * fmax[c] > math.exp(-x):
+            continue
+        out[k] = x
+        k += 1
+    return trials
+
+
+def ceiling_rate(n: int = 4_000_000, repeat: int = 3) -> float:
+    """Samples per CPU second of `_ceiling_sample` (exp(-x) on [0, 10] in 1000 bins): the
+    machine's numba sampling ceiling now, against which the cards are measured (this machine's
+    CPU time moves by tens of per cent between hours; the ratio to the ceiling moves less)."""
+    edges = np.linspace(0.0, 10.0, 1001)
+    fmax = np.exp(-edges[:-1])
+    cdf = np.cumsum(fmax * np.diff(edges))
+    guide = np.searchsorted(cdf, np.arange(1024) / 1024 * cdf[-1], side="right")
+    out = np.empty(n)
+    rng = np.random.default_rng(1)
+    args = (cdf, guide, edges[:-1], edges[1] - edges[0], fmax, out)
+    _ceiling_sample(rng, 1000, *args)  # compile
+    return n / cpu(lambda: _ceiling_sample(rng, n, *args), repeat)
 
 
 def bench(card: Path, n: int, repeat: int) -> dict:
@@ -122,6 +165,9 @@ def main(argv=None) -> int:
             line += (f" {b['trials']:>6.3f} {b['kernel']:>7.0f} {b['branches']:>7.0f} "
                      f"{b['write']:>7.0f} {b['n_branches']:>4}")
         print(line, flush=True)
+    ceiling = ceiling_rate(repeat=args.repeat)
+    print(f"ceiling: {ceiling:.3g} samples per CPU second (_ceiling_sample: 3 uniforms, a guide, "
+          "one exp; measured now, the machine's speed to compare runs by)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole benchmark: {peak:.0f} MB")
     if args.breakdown:
