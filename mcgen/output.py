@@ -47,18 +47,20 @@ class Writer(Registered, registry=WRITERS):
         return out, tmp
 
 
-def check_output_path(path: str | os.PathLike, extensions: tuple[str, ...]) -> Path:
+def check_output_path(path: str | os.PathLike, extensions: tuple[str, ...],
+                      field: str = "run.output") -> Path:
     """The output path, if its name ends in one of `extensions`, it is not a directory and its
-    directory exists; else ConfigError. (Used by the writers, and by `mcgen run` before its
-    heavy imports with the extensions read from the writers' source.)"""
+    directory exists; else ConfigError naming `field`. (Used by the writers, by `mcgen run`
+    before its heavy imports with the extensions read from the writers' source, and by
+    `mcgen geometry`.)"""
     out = Path(path)
     if not out.name.endswith(tuple(extensions)):
-        raise ConfigError(f"run.output = {str(path)!r}: must end in {' or '.join(extensions)}")
+        raise ConfigError(f"{field} = {str(path)!r}: must end in {' or '.join(extensions)}")
     if out.is_dir():
-        raise ConfigError(f"run.output = {str(path)!r}: is a directory; give a file name")
+        raise ConfigError(f"{field} = {str(path)!r}: is a directory; give a file name")
     if not out.parent.is_dir():
         why = "is not a directory" if out.parent.exists() else "does not exist"
-        raise ConfigError(f"run.output = {str(path)!r}: directory {str(out.parent)!r} {why}")
+        raise ConfigError(f"{field} = {str(path)!r}: directory {str(out.parent)!r} {why}")
     return out
 
 

@@ -30,6 +30,7 @@ from .._version import __version__
 from ..constants import AMU, M_ELECTRON, eV, m
 from ..errors import ConfigError
 from ..geometry import Box, Cylinder, Frame, Shape, Sphere, min_distance_bound
+from ..output import check_output_path
 from ..physics.energy_loss import ROCK_I, ROCK_RHO, ROCK_Z_OVER_A
 
 #: Free space between the highest placed volume and the rock slab's bottom face (a hall).
@@ -298,15 +299,7 @@ def build_gdml(detector, geometry, *, source=None, title: str = "") -> ET.Elemen
 
 def check_output(path: str | os.PathLike) -> Path:
     """The output path, or a one-line ConfigError (not .gdml, a directory, no directory)."""
-    path = Path(path)
-    if path.suffix != ".gdml":
-        raise ConfigError(f"output = {str(path)!r}: must end in .gdml")
-    if path.is_dir():
-        raise ConfigError(f"output = {str(path)!r}: is a directory; give a file name")
-    if not path.parent.is_dir():
-        why = "is not a directory" if path.parent.exists() else "does not exist"
-        raise ConfigError(f"output = {str(path)!r}: directory {str(path.parent)!r} {why}")
-    return path
+    return check_output_path(path, (".gdml",), field="output")
 
 
 def write_gdml(path: str | os.PathLike, detector, geometry, *, source=None,
