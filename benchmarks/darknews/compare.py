@@ -265,8 +265,11 @@ def mcgen_child(mode: str, n: int, out_dir: str, form_factor: str | None) -> dic
     t0 = time.process_time()
     import mcgen
     from mcgen.catalog import load_card, make_interaction
+    from mcgen.production.tasks import keep_freed_memory, skip_numba_extensions
     from mcgen.streams import BLOCK_EVENTS
     t_import = time.process_time() - t0
+    keep_freed_memory()  # as the `mcgen run` executable sets up its process (commands/run.py)
+    skip_numba_extensions()
 
     def generator():
         card = load_card(CARD)

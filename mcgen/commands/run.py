@@ -91,11 +91,12 @@ def main(args) -> int:
     from ..generator import COMPILE_NOTICE, Generator, jit_cache_is_cold
     from ..output import writer_for
     from ..production import PART_EVENTS, produce
-    from ..production.tasks import keep_freed_memory
+    from ..production.tasks import keep_freed_memory, skip_numba_extensions
 
     # this process is mcgen's own: let malloc keep the freed chunk buffers for the next chunk
     # instead of giving them back and faulting them in again (the writer's jagged branches)
     keep_freed_memory()
+    skip_numba_extensions()  # this process runs mcgen's kernels only
     card = load_card(path, {"events": args.events, "output": args.output,
                             "seed": args.seed, "chunk_events": args.chunk_events,
                             "compression": args.compression, "threads": args.threads,
