@@ -68,8 +68,10 @@ def _check_output_early(args, card) -> None:
 
 def _card_output(card):
     """run.output of a TOML card, or None (no such key, or the card does not parse)."""
-    import tomllib
-
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
     try:
         with open(card, "rb") as f:
             run = tomllib.load(f).get("run")
