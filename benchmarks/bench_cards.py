@@ -17,14 +17,13 @@ per cent between hours, the cards' rates relative to it much less.
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
-
-import math
 
 import numba
 import numpy as np
@@ -36,9 +35,6 @@ from mcgen.sampling.columns import NCOL
 from mcgen.streams import BLOCK_EVENTS
 
 REPO = Path(__file__).resolve().parents[1]
-
-#: The issue's numba sampling ceiling on one core: what `ceiling_rate` gives on a quick day.
-NOMINAL_CEILING = 1.2e7
 
 
 def cpu(f, repeat: int) -> float:
