@@ -58,7 +58,6 @@ from ..physics.kinematics import orthonormal_basis, recoil_cos, recoil_range
 from ..physics.oscillation import p_ee_3plus1
 from ..physics.propagation import transport_tabulated
 from ..physics.spectra import table_linear
-from .prefetch import prefetch
 from ..sources.base import (
     TIME_N,
     TIME_T0,
@@ -71,6 +70,7 @@ from ..sources.base import (
 )
 from ..tolerances import ENVELOPE_SLACK
 from .columns import ROW, ROW_DECAY
+from .prefetch import prefetch
 
 # Rows of the float64 output array filled by `sample_events` (mcgen.sampling.columns, the one
 # table of output columns; numba freezes these module-level ints at compile time). ROW_DECAY:
@@ -119,7 +119,7 @@ class Cells(NamedTuple):
     cache line, instead of eight arrays: 10-30 % faster with tens of thousands of cells)."""
 
     cdf: np.ndarray  # cumulative cell weight [expected events]
-    guide: np.ndarray  # guide[g]: the cell of the weights g / guide.size x total (vertex.guide_table)
+    guide: np.ndarray  # guide[g]: the cell of weights g / guide.size x total (vertex.guide_table)
     table: np.ndarray  # (cells, CELL_SIZE): the columns CELL_* (channel and row as floats)
 
     @property
@@ -420,8 +420,9 @@ def sample_events(rng, n, cells, chans, tenv, place, rock, vtx_sigma, out, out_c
             continue
         # (T is inside the kinematic range at E: the cross section without its range check)
         ds = dsigma_dT_inside(proc[i], p[i], E, T)
-        f = _density(flux(spec_kind[i], spec_p[chans.spec_row[i]], E_s) * dG * T * ds * surv, near, L_v, L,
-                     chans.osc[i], E, chans.osc_p[0], chans.osc_p[1])
+        phi = flux(spec_kind[i], spec_p[chans.spec_row[i]], E_s)
+        f = _density(phi * dG * T * ds * surv, near, L_v, L, chans.osc[i], E, chans.osc_p[0],
+                     chans.osc_p[1])
         env = cell[CELL_H] * h_j
         violations += f > env * (1.0 + ENVELOPE_SLACK)
         if u_acc * env > f:
