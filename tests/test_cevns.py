@@ -78,6 +78,29 @@ def test_form_factors_against_scipy(A):
         assert z * r == pytest.approx(4.493409457909064, rel=1e-10)
 
 
+def test_j2_zeros_and_the_form_factor_sup():
+    """The zeros of j2 (the extrema of 3 j1(x)/x) against Abramowitz and Stegun's table 10.6
+    (j2: 5.7634591969, 9.0950113305, 12.3229409706) and scipy's root finder on its j2 up to
+    x = 400; and ff2_sup bounds a dense scan of F^2 over random q^2 intervals."""
+    from mcgen.physics import nuclear_form_factors as nff
+
+    z = nff._j2_zeros.__wrapped__(400.0)
+    assert z[:3] == pytest.approx([5.7634591969, 9.0950113305, 12.3229409706], abs=1e-9)
+    grid = np.arange(5.0, 400.25, 0.25)
+    j2 = special.spherical_jn(2, grid)
+    ref = [optimize.brentq(lambda x: special.spherical_jn(2, x), a, b, xtol=1e-14)
+           for a, b, fa, fb in zip(grid[:-1], grid[1:], j2[:-1], j2[1:]) if fa * fb < 0]
+    assert z == pytest.approx(ref, rel=1e-14, abs=1e-13)
+    rng = np.random.default_rng(11)
+    R, s = 15.0, 3.5  # [MeV^-1]
+    for kind in (nff.FF_KLEIN_NYSTRAND, nff.FF_HELM):
+        lo = np.sort(rng.uniform(0.0, 40.0, (2, 30)) ** 2 / R**2, axis=0)
+        sup = nff.ff2_sup(kind, lo[0], lo[1], R, s)
+        for k in range(30):
+            scan = max(nff.ff2(kind, q2, R, s) for q2 in np.linspace(lo[0, k], lo[1, k], 4001))
+            assert scan <= sup[k]
+
+
 def test_form_factor_low_q_limit_is_the_rms_radius():
     # F = 1 - q^2 <r^2> / 6 + ...: Helm <r^2> = 3/5 R1^2 + 3 s^2; KN <r^2> = 3/5 R_A^2 + 6 a_k^2
     A, q = 131, 1e-3

@@ -213,7 +213,7 @@ def test_mcgen_processes_skip_numba_s_third_party_extensions():
     """skip_numba_extensions (the mcgen executable, workers): kernels run and compile without
     numba initialising third-party extensions (awkward's costs ~0.09 s per fresh process)."""
     code = ("import sys, warnings; warnings.simplefilter('ignore'); "
-            "from mcgen.production.tasks import skip_numba_extensions; "
+            "from mcgen.process import skip_numba_extensions; "
             "assert skip_numba_extensions(); import mcgen; from mcgen.catalog import load_card; "
             "c = load_card(sys.argv[1]); "
             "g = mcgen.Generator(c.source, c.detector, c.interactions, seed=1, site=c.site); "

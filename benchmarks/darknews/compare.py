@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -263,34 +264,45 @@ def mcgen_child(mode: str, n: int, out_dir: str, form_factor: str | None) -> dic
     numba functions loaded from the disk cache, not compiled); 'gen' = after a warm-up run,
     plan, then sampling alone (nothing written)."""
     t0 = time.process_time()
-    import mcgen
-    from mcgen.catalog import load_card, make_interaction
-    from mcgen.production.tasks import keep_freed_memory, skip_numba_extensions
-    from mcgen.streams import BLOCK_EVENTS
-    t_import = time.process_time() - t0
-    keep_freed_memory()  # as the `mcgen run` executable sets up its process (commands/run.py)
-    skip_numba_extensions()
+    from mcgen.process import keep_freed_memory, skip_numba_extensions, start_up
+
+    with start_up():  # as the `mcgen run` executable sets up its process (commands/run.py)
+        from mcgen.catalog import load_card, make_interaction
+        from mcgen.generator import Generator  # (`mcgen run` imports it here too)
+        from mcgen.streams import BLOCK_EVENTS
+        t_import = time.process_time() - t0
+        keep_freed_memory()
+        skip_numba_extensions()
+        t0 = time.process_time()
+        card = load_card(CARD)  # (numba starts here, as in `mcgen run`)
+    t_card = time.process_time() - t0
 
     def generator():
-        card = load_card(CARD)
         inter = card.interactions
         if form_factor is not None:
             inter = [make_interaction(card_interaction() | {"form_factor": form_factor})]
-        return mcgen.Generator(card.source, card.detector, inter, seed=card.run["seed"],
-                               site=card.site)
+        return Generator(card.source, card.detector, inter, seed=card.run["seed"],
+                         site=card.site)
 
     res = {"cpu_import": t_import}
     if mode == "gen":
         generator().run(2 * BLOCK_EVENTS, None, threads=1, progress=False)
+        t_card = 0.0  # (the card is not part of sampling only)
     t0 = time.process_time()
     gen = generator()
     _ = gen.plan
-    res["cpu_plan"] = time.process_time() - t0
+    res["cpu_plan"] = t_card + time.process_time() - t0
     t1 = time.process_time()
     out = None if mode == "gen" else Path(out_dir) / "mcgen.root"
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
     summary = gen.run(n, out, threads=1, progress=False)
     res["cpu_run"] = time.process_time() - t1
-    res["cpu_phase"] = time.process_time() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    res["cpu_run_user"] = ru1.ru_utime - ru0.ru_utime
+    res["cpu_run_system"] = ru1.ru_stime - ru0.ru_stime
+    res["minflt_run"] = ru1.ru_minflt - ru0.ru_minflt
+    res["minflt_before_run"] = ru0.ru_minflt
+    res["cpu_phase"] = res["cpu_plan"] + res["cpu_run"]
     res["expected_events"] = summary.expected_events
     res["expected_by_channel"] = gen.expected_by_channel()
     res["acceptance"] = gen._accepted / gen._trials
@@ -343,7 +355,8 @@ def throughput(py: Path, n: int, nints: list[int], form_factor: str | None, writ
               f"{(e2e[2] / e2e[5]['cpu_s']) / (dn[2] / dn[5]['cpu_s']):.0f}x")
     r_e2e, r_dn = e2e[6], rows[2][6]
     print(f"mcgen e2e: card + Generator + plan {r_e2e['cpu_plan']:.2f} s (numba start-up and "
-          f"loading from the disk cache included), run {r_e2e['cpu_run']:.2f} s, import "
+          f"loading from the disk cache included), run {r_e2e['cpu_run']:.2f} s (user "
+          f"{r_e2e['cpu_run_user']:.2f} s, system {r_e2e['cpu_run_system']:.2f} s), import "
           f"{r_e2e['cpu_import']:.2f} s, "
           f"acceptance {r_e2e['acceptance']:.3f}, file {r_e2e['file_MB']:.0f} MB; sampling-only "
           f"plan (warm) {gen[6]['cpu_plan']:.2f} s")

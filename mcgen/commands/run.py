@@ -88,21 +88,23 @@ def main(args) -> int:
     path = find_card(args.card)  # an unknown card fails before the heavy imports (~1-2 s)
     _check_output_early(args, path)
 
-    from .._version import __version__
-    from ..catalog import load_card
-    from ..generator import COMPILE_NOTICE, Generator, jit_cache_is_cold
-    from ..output import writer_for
-    from ..production import PART_EVENTS, produce
-    from ..production.tasks import keep_freed_memory, skip_numba_extensions
+    from ..process import keep_freed_memory, skip_numba_extensions, start_up
 
-    # this process is mcgen's own: let malloc keep the freed chunk buffers for the next chunk
-    # instead of giving them back and faulting them in again (the writer's jagged branches)
-    keep_freed_memory()
-    skip_numba_extensions()  # this process runs mcgen's kernels only
-    card = load_card(path, {"events": args.events, "output": args.output,
-                            "seed": args.seed, "chunk_events": args.chunk_events,
-                            "compression": args.compression, "threads": args.threads,
-                            "final_state": args.final_state})
+    with start_up():  # the heavy imports and numba's start (load_card calls its first kernel)
+        from .._version import __version__
+        from ..catalog import load_card
+        from ..generator import COMPILE_NOTICE, Generator, jit_cache_is_cold
+        from ..output import writer_for
+        from ..production import PART_EVENTS, produce
+
+        # this process is mcgen's own: let malloc keep the freed chunk buffers for the next
+        # chunk instead of giving them back and faulting them in again
+        keep_freed_memory()
+        skip_numba_extensions()  # this process runs mcgen's kernels only
+        card = load_card(path, {"events": args.events, "output": args.output,
+                                "seed": args.seed, "chunk_events": args.chunk_events,
+                                "compression": args.compression, "threads": args.threads,
+                                "final_state": args.final_state})
     r = card.run
     out = Path(r["output"])
     if args.parts is None:  # a bad output fails before planning

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import ctypes
 import hashlib
 import mmap
 import os
 import pickle
 import signal
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ import numpy as np
 
 from ..generator import Generator
 from ..io.root import RootWriter
+from ..process import keep_freed_memory, skip_numba_extensions, start_up
 from ..streams import BLOCK_EVENTS
 from .journal import alive
 
@@ -87,7 +86,8 @@ def init_worker(token: str, recipe: bytes, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     keep_freed_memory()
     skip_numba_extensions()
-    install(token, recipe)
+    with start_up():  # the imports that unpickling the recipe makes
+        install(token, recipe)
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True,
                          name="mcgen-parent-watch").start()
@@ -105,39 +105,6 @@ def _exit_with(parent: int) -> None:
     while alive(parent):
         time.sleep(PARENT_POLL_S)
     os._exit(1)
-
-
-def skip_numba_extensions() -> bool:
-    """Let numba skip the third-party extensions it would initialise at its first compilation
-    or cache load (entry points "numba_extensions"): mcgen's kernels use none, and awkward's
-    alone costs ~0.09 s in every fresh process (~30 % of planning a small card). For processes
-    that run mcgen only (the `mcgen` executable, worker processes), never in a user's program,
-    whose own numba code may need them. Returns whether numba's switch was found (a private
-    flag of numba.core.entrypoints; another numba version simply initialises them)."""
-    from numba.core import entrypoints
-
-    if not hasattr(entrypoints, "_already_initialized"):
-        return False
-    entrypoints._already_initialized = True
-    return True
-
-
-def keep_freed_memory(trim_bytes: int = 256 << 20) -> bool:
-    """Make glibc's malloc keep up to `trim_bytes` of freed memory for reuse, and serve blocks
-    up to 32 MB (its largest mmap threshold) from it. By default it gives the top of the heap
-    back to the system after each task (a chunk, tens of MB, is freed) and the next task faults
-    the same pages in again: measured in a worker with the final state, ~5000 page faults and
-    +45 % CPU per 65536-event task (24.6 -> 16.5 ms). Returns whether it was applied (glibc
-    only; elsewhere nothing changes)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc
-        return False
-    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
-    return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold,
-                                                                     trim_bytes))
 
 
 def work_local(token: str, task: Task, work: Work, slot: str | None = None) -> dict:
