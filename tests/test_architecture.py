@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mcgen"
 
 LAYERS = [
     ("foundation", ["_version", "_numba_cache", "constants", "errors", "registry", "tolerances",
-                    "streams", "resources", "validation", "physics"]),
+                    "streams", "resources", "validation", "process", "physics"]),
     ("model", ["geometry", "detectors", "sources", "interactions", "particle",
                "sites"]),  # sites: a deprecated alias of geometry.site
     ("sampling", ["sampling"]),
