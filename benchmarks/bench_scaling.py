@@ -187,6 +187,10 @@ def main() -> None:
                     help="also write the jagged final state (fs_* branches)")
     ap.add_argument("--json", help="write the raw results to this file")
     args = ap.parse_args()
+    from mcgen.process import keep_freed_memory, skip_numba_extensions
+
+    keep_freed_memory()  # this process is set up as the `mcgen run` executable sets up its own
+    skip_numba_extensions()
     n1, n2 = (int(n) for n in args.events)
     gen, text = generator(args.final_state)
     print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; two busy processes "
