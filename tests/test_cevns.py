@@ -79,9 +79,10 @@ def test_form_factors_against_scipy(A):
 
 
 def test_j2_zeros_and_the_form_factor_sup():
-    """The zeros of j2 (the extrema of 3 j1(x)/x) against Abramowitz and Stegun's table 10.6
-    (j2: 5.7634591969, 9.0950113305, 12.3229409706) and scipy's root finder on its j2 up to
-    x = 400; and ff2_sup bounds a dense scan of F^2 over random q^2 intervals."""
+    """The zeros of j2 (the extrema of 3 j1(x)/x) against tabulated values (5.7634591969,
+    9.0950113305, 12.3229409706; Abramowitz and Stegun, ch. 10, zeros of spherical Bessel
+    functions) and scipy's root finder on scipy's j2 up to x = 400; and ff2_sup bounds a dense
+    scan of F^2 over random q^2 intervals."""
     from mcgen.physics import nuclear_form_factors as nff
 
     z = nff._j2_zeros.__wrapped__(400.0)
