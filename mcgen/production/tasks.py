@@ -21,7 +21,7 @@ import numpy as np
 
 from ..generator import Generator
 from ..io.root import RootWriter
-from ..process import keep_freed_memory, skip_numba_extensions, start_up
+from ..process import keep_freed_memory, skip_numba_extensions
 from ..streams import BLOCK_EVENTS
 from .journal import alive
 
@@ -86,8 +86,7 @@ def init_worker(token: str, recipe: bytes, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     keep_freed_memory()
     skip_numba_extensions()
-    with start_up():  # the imports that unpickling the recipe makes
-        install(token, recipe)
+    install(token, recipe)
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True,
                          name="mcgen-parent-watch").start()
