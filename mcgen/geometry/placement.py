@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from ..errors import ConfigError
 from ..validation import NEAR_GAP_MIN
@@ -21,6 +22,25 @@ from .site import Site
 
 #: Gauss-Legendre nodes per coordinate of each volume, for the near-source rate.
 GEOMETRY_NODES = 12
+
+
+@njit(cache=True)
+def _pair_nodes(sp: np.ndarray, sw: np.ndarray, fp: np.ndarray,
+                fw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Baseline L [mm] of every pair of a source node i (points sp, weights sw) and a fiducial
+    node j (fp, fw), row-major in (i, j), and its weight sw_i fw_j / (4 pi L^2), in one pass
+    (3456 x 3456 pairs for two cylinders: numpy's (n, n) temporaries took ~0.3 s and ~0.5 GB
+    of fresh pages)."""
+    nf = fw.size
+    L = np.empty(sw.size * nf)
+    w = np.empty(sw.size * nf)
+    for i in range(sw.size):
+        for j in range(nf):
+            dx, dy, dz = fp[j, 0] - sp[i, 0], fp[j, 1] - sp[i, 1], fp[j, 2] - sp[i, 2]
+            d = math.sqrt(dx * dx + dy * dy + dz * dz)
+            L[i * nf + j] = d
+            w[i * nf + j] = sw[i] * fw[j] / (4.0 * math.pi * d * d)
+    return L, w
 
 
 @dataclass(frozen=True)
@@ -120,11 +140,7 @@ class Geometry:
                 "it further out (sampling the peaked 1/L^2 flux would take too long)")
         sp, sw = quadrature(vol, GEOMETRY_NODES)
         fp, fw = quadrature(fid, GEOMETRY_NODES)
-        sw = sw / sw.sum()
-        # (coordinate by coordinate: no (n, n, 3) temporary; the same sum, ((x + y) + z))
-        L2 = sum((fp[None, :, k] - sp[:, None, k]) ** 2 for k in range(3))
-        L = np.sqrt(L2).ravel()
-        w = (sw[:, None] * fw[None, :]).ravel() / (4 * math.pi * L * L)
+        L, w = _pair_nodes(sp, sw / sw.sum(), fp, fw)
         return Layout(True, int(fid.kind), fid.params(), int(vol.kind), vol.params(), L_min,
                       math.nan, L, w)
 
