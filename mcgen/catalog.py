@@ -33,6 +33,7 @@ from .physics.energy_loss import STANDARD_ROCK
 from .physics.spectra import Spectrum
 from .resources import catalogue_dirs
 from .sources import SOURCE_KINDS, Oscillation
+from .streams import CHUNK_EVENTS
 from .validation import (
     DENSITY_G_CM3,
     LENGTH_MM,
@@ -48,7 +49,7 @@ from .validation import (
 SHAPE_FIELDS = {"point": [], "box": ["lx_mm", "ly_mm", "lz_mm"],
                 "cylinder": ["radius_mm", "height_mm"], "sphere": ["radius_mm"]}
 RUN_FIELDS = {"events": 100_000, "seed": 0, "output": "mcgen_events.root",
-              "chunk_events": 1 << 16, "compression": "lz4", "threads": 2,
+              "chunk_events": CHUNK_EVENTS, "compression": "lz4", "threads": 2,
               "final_state": False}
 DESCRIPTIVE = {"name", "description", "reference"}
 #: Largest run.events (event numbers are int64) and run.chunk_events (a chunk in flight is

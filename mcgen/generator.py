@@ -37,16 +37,11 @@ from .sampling.kernels import sample_events
 from .sampling.plan import Plan, Propagation, build_plan
 from .sources import Source
 from .sources.base import TimeKind
-from .streams import BLOCK_EVENTS, block_rng
+from .streams import BLOCK_EVENTS, CHUNK_EVENTS, block_rng
 from .validation import instance_of, instances_of, whole_number
 
 #: (branch, internal unit it is divided by) of each kernel row, in row order.
 KERNEL_BRANCHES = [(c.name, c.scale) for c in COLUMNS if c.row is not None]
-
-#: Default events per chunk: small enough to stay in cache-friendly memory (a chunk is ~170 B
-#: per event in flight), large enough that per-chunk overheads vanish (benchmarks/README.md).
-CHUNK_EVENTS = 1 << 16
-
 
 @dataclass
 class RunSummary:

@@ -12,6 +12,10 @@ import numpy as np
 
 #: Events per random-stream block (a constant of the algorithm, not a user setting).
 BLOCK_EVENTS = 1 << 15
+#: Default events per chunk (whole blocks; run.chunk_events): small enough to stay in
+#: cache-friendly memory (a chunk is ~170 B per event in flight), large enough that per-chunk
+#: overheads vanish (benchmarks/README.md).
+CHUNK_EVENTS = 2 * BLOCK_EVENTS
 
 
 def block_rng(seed: int, block: int) -> np.random.Generator:
